@@ -1,0 +1,124 @@
+package dev.wsgateway.admin;
+
+import dev.wsgateway.config.GatewaySettings;
+import dev.wsgateway.route.RouteDefinition;
+import dev.wsgateway.route.RouteNotFoundException;
+import dev.wsgateway.route.RouteStore;
+import dev.wsgateway.route.StoredRoute;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Route administration. Every write is durable before it answers and applies to the next handshake.
+ * Versions are ETags: send {@code If-Match} on PUT or DELETE to refuse to overwrite someone else's change.
+ */
+@Path("/admin/routes")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class RoutesResource {
+    @Inject
+    RouteStore routes;
+    @Inject
+    GatewaySettings settings;
+    @Context
+    UriInfo uriInfo;
+
+    @GET
+    public String list() {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        routes.list().forEach(r -> array.add(r.toJson()));
+        return array.build().toString();
+    }
+
+    @GET
+    @Path("{id}")
+    public Response get(@PathParam("id") String id) {
+        StoredRoute route = routes.get(id).orElseThrow(() -> new RouteNotFoundException(id));
+        return ok(Response.ok(), route);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length) {
+        RouteDefinition definition = RouteDefinition.fromJson(read(body, length));
+        StoredRoute created = routes.create(definition);
+        return ok(Response.created(uriInfo.getAbsolutePathBuilder().path(definition.id()).build()), created);
+    }
+
+    @PUT
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("id") String id, InputStream body,
+                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
+                           @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        JsonObject json = read(body, length);
+        if (!json.containsKey("id")) {
+            json = Json.createObjectBuilder(json).add("id", id).build();
+        }
+        RouteDefinition definition = RouteDefinition.fromJson(json);
+        if (!definition.id().equals(id)) {
+            throw new ApiProblem(400, "Bad Request", "The body's id '" + definition.id()
+                    + "' differs from the id in the URL; a route's id cannot be changed.");
+        }
+        return ok(Response.ok(), routes.update(id, definition, expectedVersion(id, ifMatch)));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        routes.delete(id, expectedVersion(id, ifMatch));
+        return Response.noContent().build();
+    }
+
+    private JsonObject read(InputStream body, Long length) {
+        return JsonBodies.readObject(body, length == null ? -1 : length, settings.adminMaxBodyBytes());
+    }
+
+    private static Response ok(Response.ResponseBuilder builder, StoredRoute route) {
+        return builder.tag(etag(route.version())).entity(route.toJson().toString()).build();
+    }
+
+    static EntityTag etag(long version) {
+        return new EntityTag(Long.toString(version));
+    }
+
+    /**
+     * The version an If-Match names: null when absent or "*" (any existing version). A weak tag never matches
+     * (RFC 9110 13.1.1 uses strong comparison), nor does a tag that is not a version of ours.
+     */
+    private Long expectedVersion(String id, String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        StoredRoute current = routes.get(id).orElseThrow(() -> new RouteNotFoundException(id));
+        for (String tag : List.of(ifMatch.split(","))) {
+            String t = tag.trim();
+            if (t.startsWith("\"") && t.endsWith("\"") && t.length() >= 2
+                    && t.substring(1, t.length() - 1).equals(Long.toString(current.version()))) {
+                return current.version();
+            }
+        }
+        // None matches: name a version that cannot be current, so the store answers 412.
+        return -1L;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wsgateway.admin;
+
+import dev.wsgateway.relay.CloseCodes;
+import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.relay.RelaySession;
+import dev.wsgateway.relay.SessionRegistry;
+import dev.wsgateway.relay.Side;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+
+/** The live relayed sessions: list them (optionally for one route), close one. */
+@Path("/admin/sessions")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionsResource {
+    private static final Close BY_ADMIN = new Close(CloseCodes.POLICY_VIOLATION, "closed by the gateway administrator");
+    private static final Close BY_ADMIN_TO_BACKEND = new Close(CloseCodes.GOING_AWAY, "client session closed by the gateway");
+
+    @Inject
+    SessionRegistry sessions;
+
+    @GET
+    public String list(@QueryParam("route") String routeId) {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        sessions.all().stream()
+                .filter(s -> routeId == null || s.route().id().equals(routeId))
+                .sorted(Comparator.comparing(RelaySession::createdAt))
+                .forEach(s -> array.add(json(s)));
+        return array.build().toString();
+    }
+
+    @GET
+    @Path("{id}")
+    public String get(@PathParam("id") String id) {
+        return json(find(id)).build().toString();
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response close(@PathParam("id") String id) {
+        find(id).close(BY_ADMIN, BY_ADMIN_TO_BACKEND);
+        return Response.noContent().build();
+    }
+
+    private RelaySession find(String id) {
+        return sessions.get(id).orElseThrow(() -> new ApiProblem(404, "Not Found", "No live session with this id."));
+    }
+
+    private static JsonObjectBuilder json(RelaySession s) {
+        return Json.createObjectBuilder()
+                .add("id", s.id())
+                .add("route", s.route().id())
+                .add("clientAddress", s.clientAddress())
+                .add("subprotocol", s.subprotocol())
+                .add("state", s.state().name())
+                .add("openedAt", s.createdAt().toString())
+                .add("fromClient", flow(s.flowFrom(Side.CLIENT)))
+                .add("fromBackend", flow(s.flowFrom(Side.BACKEND)));
+    }
+
+    private static JsonObjectBuilder flow(RelaySession.Flow f) {
+        return Json.createObjectBuilder().add("messages", f.messages()).add("frames", f.frames()).add("bytes", f.bytes());
+    }
+}

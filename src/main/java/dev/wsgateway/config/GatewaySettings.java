@@ -1,0 +1,64 @@
+package dev.wsgateway.config;
+
+import dev.wsgateway.route.RouteDefaults;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The gateway's settings, typed, from MicroProfile Config: the WAR's defaults in
+ * {@code META-INF/microprofile-config.properties} (from {@code webapp-config/}), overridden by system
+ * properties or environment variables ({@code gateway.data-dir} is {@code GATEWAY_DATA_DIR}).
+ */
+@ApplicationScoped
+public class GatewaySettings {
+    @Inject
+    Config config;
+
+    public RouteDefaults routeDefaults() {
+        return new RouteDefaults(
+                config.getValue("gateway.route.connect-timeout-millis", Integer.class),
+                config.getValue("gateway.route.idle-timeout-seconds", Integer.class),
+                config.getValue("gateway.route.max-message-bytes", Integer.class),
+                config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()));
+    }
+
+    /** Where durable state (routes) lives: the configured directory, else one under the server's data area. */
+    public Path dataDir() {
+        Optional<String> configured = config.getOptionalValue("gateway.data-dir", String.class)
+                .filter(s -> !s.isBlank());
+        if (configured.isPresent()) {
+            return Path.of(configured.get());
+        }
+        for (String serverDataProperty : List.of(
+                "jboss.server.data.dir",       // WildFly
+                "server.output.dir",           // Open Liberty
+                "com.sun.aas.instanceRoot")) { // Payara
+            String dir = System.getProperty(serverDataProperty);
+            if (dir != null) {
+                return Path.of(dir, "ws-gateway");
+            }
+        }
+        return Path.of(System.getProperty("user.home"), ".ws-gateway");
+    }
+
+    public int handshakeMaxPending() {
+        return config.getValue("gateway.handshake.max-pending", Integer.class);
+    }
+
+    /** Most threads reading from backends at once (each blocks while its client takes a frame). */
+    public int backendReaderThreads() {
+        return config.getValue("gateway.backend.reader-threads", Integer.class);
+    }
+
+    public boolean demoEnabled() {
+        return config.getOptionalValue("gateway.demo.enabled", Boolean.class).orElse(false);
+    }
+
+    public int adminMaxBodyBytes() {
+        return config.getValue("gateway.admin.max-body-bytes", Integer.class);
+    }
+}

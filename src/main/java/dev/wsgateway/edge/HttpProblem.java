@@ -1,0 +1,35 @@
+package dev.wsgateway.edge;
+
+import jakarta.json.Json;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** An RFC 9457 problem response written from the servlet layer, before any upgrade. No internals in it. */
+final class HttpProblem {
+    private HttpProblem() {
+    }
+
+    static void send(HttpServletResponse response, int status, String title, String detail,
+                     Map<String, String> headers) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.reset();
+        response.setStatus(status);
+        headers.forEach(response::setHeader);
+        response.setContentType("application/problem+json");
+        byte[] body = Json.createObjectBuilder()
+                .add("type", "about:blank")
+                .add("title", title)
+                .add("status", status)
+                .add("detail", detail)
+                .build().toString().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(body);
+        }
+    }
+}

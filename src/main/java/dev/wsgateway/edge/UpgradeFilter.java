@@ -1,0 +1,171 @@
+package dev.wsgateway.edge;
+
+import dev.wsgateway.relay.RelaySession;
+import dev.wsgateway.relay.SessionRegistry;
+import dev.wsgateway.route.Route;
+import dev.wsgateway.route.RoutePaths;
+import dev.wsgateway.route.RouteStore;
+import dev.wsgateway.upstream.BackendConnectException;
+import dev.wsgateway.upstream.BackendConnector;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's front door for {@code /ws/<route path>/<rest>}. Every decision is taken here, before the
+ * container's upgrade, so a rejection is a real HTTP response: 404 no route, 426/400 not a WebSocket
+ * handshake, 503 too many handshakes waiting, 502 backend refused or unreachable, 504 backend too slow.
+ * Only when the backend session is open is the client upgraded, onto {@link RelayEndpoint}.
+ */
+@WebFilter(urlPatterns = UpgradeFilter.MAPPING)
+public class UpgradeFilter extends HttpFilter {
+    static final String PREFIX = "/ws";
+    static final String MAPPING = PREFIX + "/*";
+    private static final Logger LOG = Logger.getLogger(UpgradeFilter.class.getName());
+
+    @Inject
+    RouteStore routes;
+    @Inject
+    SessionRegistry sessions;
+    @Inject
+    BackendConnector connector;
+    @Inject
+    HandshakeGate gate;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = requestPath(request);
+        if (path == null) {
+            HttpProblem.send(response, 400, "Bad Request", "The path must not contain '.' or '..' segments.", Map.of());
+            return;
+        }
+        Optional<Route> match = routes.table().match(path);
+        if (match.isEmpty() || !match.get().enabled()) {
+            HttpProblem.send(response, 404, "Not Found", match.isEmpty()
+                    ? "No route matches this path." : "The route for this path is disabled.", Map.of());
+            return;
+        }
+        String handshakeProblem = handshakeProblem(request);
+        if (handshakeProblem != null) {
+            HttpProblem.send(response, 426, "Upgrade Required", handshakeProblem,
+                    Map.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13"));
+            return;
+        }
+        Route route = match.get();
+        if (!gate.tryEnter()) {
+            HttpProblem.send(response, 503, "Service Unavailable",
+                    "Too many handshakes are waiting for their backends; try again shortly.", Map.of("Retry-After", "1"));
+            return;
+        }
+        RelaySession relay = sessions.open(route, request.getRemoteAddr());
+        Session backend;
+        try {
+            backend = connector.connect(route.backendUriFor(RoutePaths.rest(route.path(), path), request.getQueryString()),
+                    route.offerable(requestedSubprotocols(request)), route.connectTimeoutMillis(), relay);
+        } catch (BackendConnectException e) {
+            relay.finishNow();
+            LOG.log(Level.INFO, "route {0}: {1}", new Object[] {route.id(), e.getMessage()});
+            boolean timeout = e.kind() == BackendConnectException.Kind.TIMEOUT;
+            HttpProblem.send(response, timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway",
+                    timeout ? "The backend did not answer the WebSocket handshake in time."
+                            : "The backend could not be connected or refused the WebSocket handshake.", Map.of());
+            return;
+        } finally {
+            gate.exit();
+        }
+        upgrade(request, response, new Handover(route, relay, backend.getNegotiatedSubprotocol(),
+                request.getUserPrincipal()));
+    }
+
+    private void upgrade(HttpServletRequest request, HttpServletResponse response, Handover handover)
+            throws IOException {
+        ServerContainer container = (ServerContainer) request.getServletContext()
+                .getAttribute(ServerContainer.class.getName());
+        try {
+            handover.during(() -> container.upgradeHttpToWebSocket(request, response, RelayEndpoint.CONFIG, Map.of()));
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "route " + handover.route().id() + ": the client's upgrade failed", e);
+            handover.relay().clientAbandoned();
+            HttpProblem.send(response, 500, "Internal Server Error", "The WebSocket upgrade failed.", Map.of());
+        }
+    }
+
+    /**
+     * The raw path after {@code /ws} ("/" when none), or null when it has dot segments, which would
+     * otherwise walk out of the route's backend path.
+     */
+    static String requestPath(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length() + PREFIX.length()));
+        int semicolon = path.indexOf(';');
+        if (semicolon >= 0) {
+            path = path.substring(0, semicolon);
+        }
+        if (path.isEmpty()) {
+            return "/";
+        }
+        for (String segment : path.split("/")) {
+            String s = segment.toLowerCase(Locale.ROOT).replace("%2e", ".");
+            if (s.equals(".") || s.equals("..")) {
+                return null;
+            }
+        }
+        return path;
+    }
+
+    /** Null when this is a WebSocket handshake the container will accept (RFC 6455 4.2.1), else why not. */
+    static String handshakeProblem(HttpServletRequest request) {
+        if (!"GET".equals(request.getMethod())) {
+            return "A WebSocket handshake is a GET request.";
+        }
+        if (!"websocket".equalsIgnoreCase(String.valueOf(request.getHeader("Upgrade")).trim())
+                || !tokens(request, "Connection").contains("upgrade")) {
+            return "This is a WebSocket endpoint: send 'Upgrade: websocket' and 'Connection: Upgrade'.";
+        }
+        if (!"13".equals(String.valueOf(request.getHeader("Sec-WebSocket-Version")).trim())) {
+            return "Only WebSocket version 13 is supported.";
+        }
+        if (request.getHeader("Sec-WebSocket-Key") == null) {
+            return "The Sec-WebSocket-Key header is missing.";
+        }
+        return null;
+    }
+
+    static List<String> requestedSubprotocols(HttpServletRequest request) {
+        List<String> requested = new ArrayList<>();
+        for (String value : Collections.list(request.getHeaders("Sec-WebSocket-Protocol"))) {
+            for (String p : value.split(",")) {
+                if (!p.isBlank()) {
+                    requested.add(p.trim());
+                }
+            }
+        }
+        return requested;
+    }
+
+    private static List<String> tokens(HttpServletRequest request, String header) {
+        List<String> tokens = new ArrayList<>();
+        for (String value : Collections.list(request.getHeaders(header))) {
+            for (String t : value.split(",")) {
+                tokens.add(t.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return tokens;
+    }
+}

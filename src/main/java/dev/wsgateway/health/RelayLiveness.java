@@ -1,0 +1,21 @@
+package dev.wsgateway.health;
+
+import dev.wsgateway.relay.SessionRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+/** Live while the application runs; reports how many sessions are being relayed. */
+@Liveness
+@ApplicationScoped
+public class RelayLiveness implements HealthCheck {
+    @Inject
+    SessionRegistry sessions;
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("ws-gateway-relay").up().withData("sessions", sessions.size()).build();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.wsgateway.relay;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One side of a relayed pair, as the relay sends to it. Sends block until the frame is handed to the
+ * network, which is what keeps one send in flight per direction and memory bounded: the relay reads
+ * the next frame from the other side only after this returns.
+ */
+public interface Peer {
+    void sendText(String part, boolean last) throws IOException;
+
+    void sendBinary(ByteBuffer part, boolean last) throws IOException;
+
+    void sendPong(ByteBuffer applicationData) throws IOException;
+
+    /** Starts the closing handshake with this code and reason; a no-op when already closed. Never throws. */
+    void close(int code, String reason);
+}

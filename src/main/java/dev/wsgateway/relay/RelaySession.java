@@ -1,0 +1,350 @@
+package dev.wsgateway.relay;
+
+import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.route.Route;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One relayed pair: the client's session and the gateway's session to the backend, and their state.
+ *
+ * <p>The backend side opens first (the handshake is decided before the client is upgraded); the client
+ * side attaches when its upgrade completes. State changes happen under one lock, side effects (sends,
+ * closes) after it. Frames flow on the container's reading thread of the side they came from, and are
+ * sent with a blocking send before the next frame of that side is read, so there is never more than one
+ * send in flight per direction and nothing is queued inside the gateway.
+ */
+public final class RelaySession {
+    public enum State { CONNECTING, OPEN, CLOSING, CLOSED }
+
+    /** How long backend frames wait for the client's upgrade to complete before the pair is given up. */
+    static final long CLIENT_ATTACH_TIMEOUT_MILLIS = 30_000;
+
+    private final String id;
+    private final Route route;
+    private final String clientAddress;
+    private final Instant createdAt = Instant.now();
+    private final Consumer<RelaySession> onFinished;
+    private final CountDownLatch clientAttached = new CountDownLatch(1);
+    private final Flow fromClient = new Flow(Side.CLIENT);
+    private final Flow fromBackend = new Flow(Side.BACKEND);
+
+    private final Object lock = new Object();
+    private volatile State state = State.CONNECTING;
+    private Peer client;
+    private Peer backend;
+    private boolean clientEnded;
+    private boolean backendEnded;
+    private Close pendingForClient;
+    private volatile long stateSinceNanos = System.nanoTime();
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile String subprotocol = "";
+
+    public RelaySession(String id, Route route, String clientAddress, Consumer<RelaySession> onFinished) {
+        this.id = id;
+        this.route = route;
+        this.clientAddress = clientAddress;
+        this.onFinished = onFinished;
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------
+
+    /** The backend session is open. False when the pair was given up meanwhile: close it then. */
+    public boolean backendOpened(Peer peer, String negotiatedSubprotocol) {
+        synchronized (lock) {
+            if (state != State.CONNECTING) {
+                return false;
+            }
+            backend = peer;
+            subprotocol = negotiatedSubprotocol == null ? "" : negotiatedSubprotocol;
+            return true;
+        }
+    }
+
+    /** The client's upgrade completed. If the backend ended meanwhile, the client gets that close now. */
+    public void clientOpened(Peer peer) {
+        Close close = null;
+        synchronized (lock) {
+            client = peer;
+            if (state == State.CONNECTING) {
+                transition(State.OPEN);
+            } else {
+                close = pendingForClient;
+            }
+        }
+        clientAttached.countDown();
+        if (close != null) {
+            peer.close(close.code(), close.reason());
+        }
+    }
+
+    /** The client will never attach (its upgrade failed): the backend is told the client went away. */
+    public void clientAbandoned() {
+        sideEnded(Side.CLIENT, CloseCodes.ABNORMAL, "");
+        clientAttached.countDown();
+    }
+
+    /** A side's connection ended, with the code it sent (or 1005/1006 when it sent none). */
+    public void sideEnded(Side side, int code, String reason) {
+        Peer other = null;
+        Close forward = null;
+        boolean finished;
+        synchronized (lock) {
+            if (ended(side) || state == State.CLOSED) {
+                return;
+            }
+            markEnded(side);
+            if (state == State.CONNECTING || state == State.OPEN) {
+                transition(State.CLOSING);
+                forward = CloseCodes.forward(side, code, reason);
+                other = peer(side.other());
+                if (other == null && side == Side.BACKEND) {
+                    pendingForClient = forward;
+                }
+            }
+            finished = clientEnded && backendEnded;
+            if (finished) {
+                transition(State.CLOSED);
+            }
+        }
+        if (other != null) {
+            other.close(forward.code(), forward.reason());
+        }
+        if (finished) {
+            onFinished.accept(this);
+        }
+    }
+
+    /** A side failed (I/O error, or a send to it failed): close it if it is still open, then treat it as gone. */
+    public void sideFailed(Side side, Throwable cause) {
+        Peer peer;
+        synchronized (lock) {
+            peer = ended(side) ? null : peer(side);
+        }
+        if (peer != null) {
+            peer.close(CloseCodes.INTERNAL_ERROR, side == Side.CLIENT ? "gateway error" : CloseCodes.BACKEND_GONE);
+        }
+        sideEnded(side, CloseCodes.ABNORMAL, "");
+    }
+
+    /**
+     * The gateway ends the pair (idle timeout, a limit, an administrator): each side gets its own close.
+     * The pair is finished when both sides have confirmed.
+     */
+    public void close(Close toClient, Close toBackend) {
+        Peer c;
+        Peer b;
+        synchronized (lock) {
+            if (state == State.CLOSING || state == State.CLOSED) {
+                return;
+            }
+            transition(State.CLOSING);
+            c = clientEnded ? null : client;
+            b = backendEnded ? null : backend;
+            if (client == null) {
+                pendingForClient = toClient;
+            }
+        }
+        if (c != null) {
+            c.close(toClient.code(), toClient.reason());
+        }
+        if (b != null) {
+            b.close(toBackend.code(), toBackend.reason());
+        }
+    }
+
+    /** Gives up on a pair whose sides did not confirm their close in time. */
+    public void finishNow() {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            clientEnded = true;
+            backendEnded = true;
+            transition(State.CLOSED);
+        }
+        clientAttached.countDown();
+        onFinished.accept(this);
+    }
+
+    // ---- frames ----------------------------------------------------------------------------------
+
+    public void text(Side from, String part, boolean last) {
+        Flow flow = flow(from);
+        Peer to = target(from);
+        if (to == null || !flow.admit(Utf8.length(part), last)) {
+            return;
+        }
+        try {
+            to.sendText(part, last);
+        } catch (IOException | RuntimeException e) {
+            sideFailed(from.other(), e);
+        }
+    }
+
+    public void binary(Side from, ByteBuffer part, boolean last) {
+        Flow flow = flow(from);
+        Peer to = target(from);
+        if (to == null || !flow.admit(part.remaining(), last)) {
+            return;
+        }
+        try {
+            to.sendBinary(part, last);
+        } catch (IOException | RuntimeException e) {
+            sideFailed(from.other(), e);
+        }
+    }
+
+    /** Unsolicited pongs are heartbeats; pass them on. (Pings are answered by each side's container.) */
+    public void pong(Side from, ByteBuffer applicationData) {
+        Peer to = target(from);
+        if (to == null) {
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        try {
+            to.sendPong(applicationData);
+        } catch (IOException | RuntimeException e) {
+            sideFailed(from.other(), e);
+        }
+    }
+
+    /** The peer to send {@code from}'s frames to, or null when the pair is not open. */
+    private Peer target(Side from) {
+        if (from == Side.BACKEND && state == State.CONNECTING && !awaitClient()) {
+            return null;
+        }
+        if (state != State.OPEN) {
+            return null; // closing: data after a close is dropped, as RFC 6455 has it
+        }
+        return from == Side.CLIENT ? backend : client;
+    }
+
+    private boolean awaitClient() {
+        try {
+            if (clientAttached.await(CLIENT_ATTACH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        clientAbandoned();
+        return false;
+    }
+
+    // ---- state helpers (call under lock) -------------------------------------------------------
+
+    private void transition(State next) {
+        state = next;
+        stateSinceNanos = System.nanoTime();
+    }
+
+    private boolean ended(Side side) {
+        return side == Side.CLIENT ? clientEnded : backendEnded;
+    }
+
+    private void markEnded(Side side) {
+        if (side == Side.CLIENT) {
+            clientEnded = true;
+        } else {
+            backendEnded = true;
+        }
+    }
+
+    private Peer peer(Side side) {
+        return side == Side.CLIENT ? client : backend;
+    }
+
+    private Flow flow(Side from) {
+        return from == Side.CLIENT ? fromClient : fromBackend;
+    }
+
+    // ---- what the registry and the admin API read ---------------------------------------------
+
+    public String id() {
+        return id;
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    long stateSinceNanos() {
+        return stateSinceNanos;
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    public Flow flowFrom(Side side) {
+        return flow(side);
+    }
+
+    /**
+     * One direction of traffic: counters for diagnostics, and the size of the message in progress for the
+     * route's limit. Written only by the reading thread of its side.
+     */
+    public final class Flow {
+        private final Side from;
+        private long messageBytes;
+        private volatile long frames;
+        private volatile long messages;
+        private volatile long bytes;
+
+        Flow(Side from) {
+            this.from = from;
+        }
+
+        /** Counts a frame; false (and the pair is closed with 1009 to the sender) when it breaks the size limit. */
+        boolean admit(long length, boolean last) {
+            lastActivityNanos = System.nanoTime();
+            frames++;
+            bytes += length;
+            messageBytes += length;
+            if (messageBytes > route.maxMessageBytes()) {
+                Close toSender = new Close(CloseCodes.TOO_BIG, "message too big");
+                Close toPeer = new Close(CloseCodes.GOING_AWAY, "peer sent a message that was too big");
+                close(from == Side.CLIENT ? toSender : toPeer, from == Side.CLIENT ? toPeer : toSender);
+                return false;
+            }
+            if (last) {
+                messages++;
+                messageBytes = 0;
+            }
+            return true;
+        }
+
+        public long frames() {
+            return frames;
+        }
+
+        public long messages() {
+            return messages;
+        }
+
+        public long bytes() {
+            return bytes;
+        }
+    }
+}

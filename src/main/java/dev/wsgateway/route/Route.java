@@ -1,0 +1,65 @@
+package dev.wsgateway.route;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An effective, immutable route as the edge uses it. {@code subprotocols} is the allow-list
+ * (empty: whatever the backend accepts); {@code idleTimeoutSeconds} 0 means no idle timeout.
+ */
+public record Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
+                    int idleTimeoutSeconds, int maxMessageBytes, boolean enabled, long version) {
+
+    public Route {
+        subprotocols = List.copyOf(subprotocols);
+    }
+
+    /** The client's requested subprotocols this route lets through to the backend, in the client's order. */
+    public List<String> offerable(List<String> requested) {
+        if (subprotocols.isEmpty()) {
+            return List.copyOf(requested);
+        }
+        List<String> allowed = new ArrayList<>();
+        for (String p : requested) {
+            if (subprotocols.contains(p)) {
+                allowed.add(p);
+            }
+        }
+        return allowed;
+    }
+
+    /**
+     * The backend URI for a request: the rest of the request path appended to the backend's path,
+     * the request's query string appended to the backend's own query.
+     */
+    public URI backendUriFor(String rawRest, String rawQuery) {
+        String base = backend.toString();
+        String query = backend.getRawQuery();
+        if (query != null) {
+            base = base.substring(0, base.length() - query.length() - 1);
+        }
+        StringBuilder uri = new StringBuilder(base);
+        if (!rawRest.isEmpty()) {
+            if (uri.charAt(uri.length() - 1) == '/') {
+                uri.setLength(uri.length() - 1);
+            }
+            uri.append(rawRest);
+        }
+        boolean hasQuery = query != null && !query.isEmpty();
+        boolean hasRequestQuery = rawQuery != null && !rawQuery.isEmpty();
+        if (hasQuery || hasRequestQuery) {
+            uri.append('?');
+            if (hasQuery) {
+                uri.append(query);
+            }
+            if (hasQuery && hasRequestQuery) {
+                uri.append('&');
+            }
+            if (hasRequestQuery) {
+                uri.append(rawQuery);
+            }
+        }
+        return URI.create(uri.toString());
+    }
+}

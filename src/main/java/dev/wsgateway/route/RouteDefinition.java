@@ -1,0 +1,245 @@
+package dev.wsgateway.route;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A route as an administrator writes it: validated, with optional settings left null so that
+ * the gateway-wide defaults apply. {@link #compile} turns it into the {@link Route} the edge uses.
+ */
+public record RouteDefinition(
+        String id,
+        String path,
+        URI backend,
+        List<String> subprotocols,
+        Integer connectTimeoutMillis,
+        Integer idleTimeoutSeconds,
+        Integer maxMessageBytes,
+        boolean enabled,
+        String description) {
+
+    public static final int MAX_CONNECT_TIMEOUT_MILLIS = 120_000;
+    public static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
+    public static final int MAX_MESSAGE_BYTES = 1 << 30;
+    public static final int MAX_DESCRIPTION = 500;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    // RFC 7230 token characters, which is what Sec-WebSocket-Protocol entries are made of.
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
+    private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
+            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "enabled", "description", "version");
+
+    public RouteDefinition {
+        subprotocols = List.copyOf(subprotocols);
+    }
+
+    /** Parses and validates; every problem found is reported at once. */
+    public static RouteDefinition fromJson(JsonObject json) {
+        Fields f = new Fields(json);
+        for (String name : json.keySet()) {
+            if (!KNOWN_FIELDS.contains(name)) {
+                f.errors.add(new FieldError(name, "unknown field"));
+            }
+        }
+        String id = f.string("id", true);
+        if (id != null && !ID.matcher(id).matches()) {
+            f.error("id", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        String path = f.string("path", true);
+        if (path != null) {
+            String problem = RoutePaths.problem(path);
+            if (problem != null) {
+                f.error("path", problem);
+            }
+        }
+        URI backend = backendUri(f, f.string("backend", true));
+        List<String> subprotocols = subprotocols(f);
+        Integer connect = f.integer("connectTimeoutMillis", 1, MAX_CONNECT_TIMEOUT_MILLIS);
+        Integer idle = f.integer("idleTimeoutSeconds", 0, MAX_IDLE_TIMEOUT_SECONDS);
+        Integer maxBytes = f.integer("maxMessageBytes", 1, MAX_MESSAGE_BYTES);
+        Boolean enabled = f.bool("enabled");
+        String description = f.string("description", false);
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            f.error("description", "must be at most " + MAX_DESCRIPTION + " characters");
+        }
+        if (!f.errors.isEmpty()) {
+            throw new InvalidRouteException(f.errors);
+        }
+        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes,
+                enabled == null || enabled, description);
+    }
+
+    private static URI backendUri(Fields f, String text) {
+        if (text == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            f.error("backend", "is not a valid URI");
+            return null;
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))) {
+            f.error("backend", "must be a ws:// or wss:// URI");
+        } else if (uri.getHost() == null) {
+            f.error("backend", "must name a host");
+        } else if (uri.getRawUserInfo() != null) {
+            f.error("backend", "must not carry credentials");
+        } else if (uri.getRawFragment() != null) {
+            f.error("backend", "must not have a fragment");
+        } else {
+            return uri;
+        }
+        return null;
+    }
+
+    private static List<String> subprotocols(Fields f) {
+        JsonValue value = f.json.get("subprotocols");
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            f.error("subprotocols", "must be an array of strings");
+            return List.of();
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (JsonValue entry : array) {
+            if (!(entry instanceof JsonString s) || !TOKEN.matcher(s.getString()).matches()) {
+                f.error("subprotocols", "each entry must be a subprotocol token (RFC 6455 section 4.1)");
+                return List.of();
+            }
+            if (!seen.add(s.getString())) {
+                f.error("subprotocols", "lists '" + s.getString() + "' twice");
+                return List.of();
+            }
+        }
+        return new ArrayList<>(seen);
+    }
+
+    /** The effective route: unset settings take the gateway-wide defaults. */
+    public Route compile(long version, RouteDefaults defaults) {
+        return new Route(id, path, backend,
+                subprotocols.isEmpty() ? defaults.subprotocols() : subprotocols,
+                connectTimeoutMillis != null ? connectTimeoutMillis : defaults.connectTimeoutMillis(),
+                idleTimeoutSeconds != null ? idleTimeoutSeconds : defaults.idleTimeoutSeconds(),
+                maxMessageBytes != null ? maxMessageBytes : defaults.maxMessageBytes(),
+                enabled, version);
+    }
+
+    public RouteDefinition withId(String newId) {
+        return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
+                maxMessageBytes, enabled, description);
+    }
+
+    public JsonObjectBuilder toJson() {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("id", id)
+                .add("path", path)
+                .add("backend", backend.toString())
+                .add("subprotocols", Json.createArrayBuilder(subprotocols));
+        if (connectTimeoutMillis != null) {
+            b.add("connectTimeoutMillis", connectTimeoutMillis);
+        }
+        if (idleTimeoutSeconds != null) {
+            b.add("idleTimeoutSeconds", idleTimeoutSeconds);
+        }
+        if (maxMessageBytes != null) {
+            b.add("maxMessageBytes", maxMessageBytes);
+        }
+        b.add("enabled", enabled);
+        if (description != null) {
+            b.add("description", description);
+        }
+        return b;
+    }
+
+    /** Reads typed fields, collecting a message per field that is there but of the wrong type or range. */
+    private static final class Fields {
+        final JsonObject json;
+        final List<FieldError> errors = new ArrayList<>();
+
+        Fields(JsonObject json) {
+            this.json = json;
+        }
+
+        void error(String field, String message) {
+            errors.add(new FieldError(field, message));
+        }
+
+        private JsonValue present(String name) {
+            JsonValue v = json.get(name);
+            return v == null || v.getValueType() == JsonValue.ValueType.NULL ? null : v;
+        }
+
+        String string(String name, boolean required) {
+            JsonValue v = present(name);
+            if (v == null) {
+                if (required) {
+                    error(name, "is required");
+                }
+                return null;
+            }
+            if (!(v instanceof JsonString s)) {
+                error(name, "must be a string");
+                return null;
+            }
+            if (required && s.getString().isBlank()) {
+                error(name, "must not be blank");
+                return null;
+            }
+            return s.getString();
+        }
+
+        Integer integer(String name, int min, int max) {
+            JsonValue v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
+                error(name, "must be an integer");
+                return null;
+            }
+            long value;
+            try {
+                value = n.bigIntegerValueExact().longValueExact();
+            } catch (ArithmeticException e) {
+                value = Long.MAX_VALUE;
+            }
+            if (value < min || value > max) {
+                error(name, "must be between " + min + " and " + max);
+                return null;
+            }
+            return (int) value;
+        }
+
+        Boolean bool(String name) {
+            JsonValue v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (v == JsonValue.TRUE || v == JsonValue.FALSE) {
+                return v == JsonValue.TRUE;
+            }
+            if (v.getValueType() == JsonValue.ValueType.TRUE || v.getValueType() == JsonValue.ValueType.FALSE) {
+                return v.getValueType() == JsonValue.ValueType.TRUE;
+            }
+            error(name, "must be true or false");
+            return null;
+        }
+    }
+}

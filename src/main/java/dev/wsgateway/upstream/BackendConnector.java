@@ -1,0 +1,89 @@
+package dev.wsgateway.upstream;
+
+import dev.wsgateway.relay.RelaySession;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.client.ThreadPoolConfig;
+import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
+import org.glassfish.tyrus.core.HandshakeException;
+
+/**
+ * Opens the gateway's WebSocket sessions to backends with the Tyrus client bundled in the WAR (never the
+ * server's own client, so behaviour is the same on every server).
+ *
+ * <p>Tyrus takes the handshake timeout from the client manager, so there is one manager per distinct
+ * connect timeout; they share one transport and its thread pool.
+ */
+public final class BackendConnector implements AutoCloseable {
+    private final int readerThreads;
+    private final Map<Integer, ClientManager> clientsByTimeout = new ConcurrentHashMap<>();
+
+    public BackendConnector(int readerThreads) {
+        this.readerThreads = readerThreads;
+    }
+
+    /**
+     * Connects and returns the open backend session, blocking the calling thread until the handshake is
+     * done or {@code timeoutMillis} passed. The relay's backend side is attached before this returns.
+     */
+    public Session connect(URI uri, List<String> subprotocols, int timeoutMillis, RelaySession relay)
+            throws BackendConnectException {
+        ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(subprotocols)
+                .build();
+        long started = System.nanoTime();
+        try {
+            return client(timeoutMillis).connectToServer(new BackendEndpoint(relay), config, uri);
+        } catch (DeploymentException | IOException | RuntimeException e) {
+            throw classify(uri, e, (System.nanoTime() - started) / 1_000_000 >= timeoutMillis);
+        }
+    }
+
+    static BackendConnectException classify(URI uri, Exception e, boolean timeElapsed) {
+        String target = uri.getScheme() + "://" + uri.getAuthority() + uri.getRawPath();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HandshakeException h) {
+                return new BackendConnectException(BackendConnectException.Kind.REFUSED,
+                        target + " refused the handshake with HTTP " + h.getHttpStatusCode(), e);
+            }
+        }
+        if (timeElapsed || String.valueOf(e.getMessage()).contains("Handshake response not received")) {
+            return new BackendConnectException(BackendConnectException.Kind.TIMEOUT,
+                    target + " did not answer the handshake in time", e);
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return new BackendConnectException(BackendConnectException.Kind.UNREACHABLE,
+                target + " is unreachable: " + root, e);
+    }
+
+    private ClientManager client(int timeoutMillis) {
+        return clientsByTimeout.computeIfAbsent(timeoutMillis, t -> {
+            ClientManager client = ClientManager.createClient(JdkClientContainer.class.getName());
+            Map<String, Object> properties = client.getProperties();
+            properties.put(ClientProperties.HANDSHAKE_TIMEOUT, t);
+            properties.put(ClientProperties.SHARED_CONTAINER, true);
+            properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG,
+                    ThreadPoolConfig.defaultConfig().setMaxPoolSize(readerThreads)
+                            .setPoolName("ws-gateway-backend"));
+            client.setDefaultMaxSessionIdleTimeout(0); // idle timeouts are the relay's, per route
+            return client;
+        });
+    }
+
+    @Override
+    public void close() {
+        clientsByTimeout.values().forEach(ClientManager::shutdown);
+        clientsByTimeout.clear();
+    }
+}
