@@ -23,6 +23,7 @@ public final class RelaySession {
 
     /** How long backend frames wait for the client's upgrade to complete before the pair is given up. */
     static final long CLIENT_ATTACH_TIMEOUT_MILLIS = 30_000;
+    private static final Close GIVEN_UP = new Close(CloseCodes.INTERNAL_ERROR, "session given up before the upgrade completed");
 
     private final String id;
     private final Route route;
@@ -73,7 +74,8 @@ public final class RelaySession {
             if (state == State.CONNECTING) {
                 transition(State.OPEN);
             } else {
-                close = pendingForClient;
+                // The backend ended, or the pair was given up, before the upgrade completed.
+                close = pendingForClient != null ? pendingForClient : GIVEN_UP;
             }
         }
         clientAttached.countDown();
