@@ -6,6 +6,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,9 +42,22 @@ public final class BackendConnector implements AutoCloseable {
                 .build();
         long started = System.nanoTime();
         try {
-            return client(timeoutMillis).connectToServer(new BackendEndpoint(relay), config, uri);
+            return client(timeoutMillis).connectToServer(new BackendEndpoint(relay), config, forTyrus(uri));
         } catch (DeploymentException | IOException | RuntimeException e) {
             throw classify(uri, e, (System.nanoTime() - started) / 1_000_000 >= timeoutMillis);
+        }
+    }
+
+    /**
+     * Tyrus's JDK transport writes the request line from the decoded {@code getPath()} and {@code getQuery()},
+     * which would turn {@code %20} into a raw space and {@code %26} into a query separator. Hand it a URI
+     * whose decoded path and query are exactly the raw ones we mean to send.
+     */
+    static URI forTyrus(URI uri) {
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getRawPath(), uri.getRawQuery(), null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid backend URI", e);
         }
     }
 

@@ -10,6 +10,6 @@ import java.io.IOException;
 public class DeepPathBackend {
     @OnOpen
     public void open(Session session) throws IOException {
-        session.getBasicRemote().sendText(session.getRequestURI().toString());
+        session.getBasicRemote().sendText(EchoBackend.pathAndQuery(session));
     }
 }

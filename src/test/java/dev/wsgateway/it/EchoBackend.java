@@ -14,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The real backend of the end-to-end tests (a Tyrus server in the test JVM). Echoes every message part by
  * part, supports two subprotocols, and obeys a few commands sent as whole text messages:
- * {@code !close <code> <reason>} closes with that code, {@code !uri} answers the request URI it was opened
+ * {@code !close <code> <reason>} closes with that code, {@code !uri} answers the path and query it was opened
  * with, {@code !protocol} answers the negotiated subprotocol.
  */
 @ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})
@@ -32,7 +32,7 @@ public class EchoBackend {
         this.session = session;
         session.setMaxTextMessageBufferSize(64 * 1024 * 1024);
         session.setMaxBinaryMessageBufferSize(64 * 1024 * 1024);
-        OPENED.add(session.getRequestURI().toString());
+        OPENED.add(pathAndQuery(session));
     }
 
     @OnMessage
@@ -55,13 +55,22 @@ public class EchoBackend {
         CLOSES.add(reason);
     }
 
+    /**
+     * The path and query the backend was opened with, as sent. (Tyrus's {@code getRequestURI()} shows the
+     * query with some escapes decoded, so the raw query string is taken instead.)
+     */
+    static String pathAndQuery(Session session) {
+        String query = session.getQueryString();
+        return session.getRequestURI().getRawPath() + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+
     private void command(String command) throws IOException {
         if (command.startsWith("!close ")) {
             String[] parts = command.split(" ", 3);
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(Integer.parseInt(parts[1])),
                     parts.length > 2 ? parts[2] : ""));
         } else if (command.equals("!uri")) {
-            session.getBasicRemote().sendText(session.getRequestURI().toString());
+            session.getBasicRemote().sendText(EchoBackend.pathAndQuery(session));
         } else if (command.equals("!protocol")) {
             session.getBasicRemote().sendText(session.getNegotiatedSubprotocol());
         } else {

@@ -1,0 +1,273 @@
+package dev.wsgateway.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The relay end to end: a real client, the real WAR on a real server, a real backend. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class RelayIT {
+    private static TestBackend backend;
+    private static boolean routesCreated;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.gatewayWar();
+    }
+
+    @BeforeAll
+    static void startBackend() throws Exception {
+        backend = TestBackend.start();
+    }
+
+    @AfterAll
+    static void stopBackend() {
+        backend.close();
+    }
+
+    @BeforeEach
+    void routes() throws Exception {
+        if (!routesCreated) {
+            Admin admin = new Admin(base);
+            admin.createRoute("relay-echo", "/relay/echo", backend.uri("/echo"), "");
+            admin.createRoute("relay-deep", "/relay/svc", backend.uri("/svc"), "");
+            admin.createRoute("relay-small", "/relay/small", backend.uri("/echo"), "\"maxMessageBytes\":1024");
+            admin.createRoute("relay-idle", "/relay/idle", backend.uri("/echo"), "\"idleTimeoutSeconds\":1");
+            admin.createRoute("relay-v1-only", "/relay/v1only", backend.uri("/echo"), "\"subprotocols\":[\"chat.v1\"]");
+            routesCreated = true;
+        }
+        EchoBackend.CLOSES.clear();
+        EchoBackend.OPENED.clear();
+    }
+
+    private String ws(String path) {
+        return "ws://" + base.getHost() + ":" + base.getPort() + "/ws" + path;
+    }
+
+    @Test
+    void echoes100TextAnd100BinaryMessagesInOrder() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+            for (int i = 0; i < 100; i++) {
+                client.send("text-" + i);
+                client.send(new byte[] {(byte) i, (byte) (i >> 8), 42});
+            }
+            for (int i = 0; i < 100; i++) {
+                assertEquals("text-" + i, client.nextText());
+                assertArrayEquals(new byte[] {(byte) i, (byte) (i >> 8), 42}, client.nextBinary());
+            }
+        }
+    }
+
+    @Test
+    void relaysA16MiBFragmentedMessageAsFragments() throws Exception {
+        byte[] message = new byte[16 * 1024 * 1024];
+        new Random(7).nextBytes(message);
+        int fragment = 64 * 1024;
+        try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+            for (int off = 0; off < message.length; off += fragment) {
+                byte[] part = java.util.Arrays.copyOfRange(message, off, off + fragment);
+                client.sendPart(part, off + fragment >= message.length);
+            }
+            assertArrayEquals(message, client.nextBinary());
+            assertTrue(client.partsReceived >= message.length / fragment,
+                    "the echo came back in fragments, not as one assembled frame: " + client.partsReceived + " parts");
+        }
+    }
+
+    @Test
+    void closes4999FromTheClientReachTheBackendWithTheirReason() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+            client.send("ping");
+            assertEquals("ping", client.nextText());
+            client.close(4999, "client says bye");
+            CloseReason atBackend = TestBackend.nextClose();
+            assertEquals(4999, atBackend.getCloseCode().getCode());
+            assertEquals("client says bye", atBackend.getReasonPhrase());
+        }
+    }
+
+    @Test
+    void closes4999FromTheBackendReachTheClientWithTheirReason() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+            client.send("!close 4999 backend says bye");
+            assertEquals(new WsClient.Closed(4999, "backend says bye"), client.awaitClose());
+        }
+    }
+
+    /**
+     * 1010 is only for clients to send. 1014 is left out: the Tyrus 2.1.5 client the gateway uses towards
+     * backends refuses to receive it (README, compatibility).
+     */
+    @Test
+    void keepsTheRegisteredCloseCodesTheBackendSends() throws Exception {
+        for (int code : new int[] {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1011, 1012, 1013, 3000, 4000}) {
+            try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+                client.send("!close " + code + " code " + code);
+                assertEquals(new WsClient.Closed(code, "code " + code), client.awaitClose(), "close code " + code);
+            }
+        }
+    }
+
+    /**
+     * The JDK client can only send 1000 and 3000-4999; a Tyrus client sends the rest. 1012-1014 are left out:
+     * WildFly's Undertow does not report them faithfully when a client sends them (README, compatibility).
+     */
+    @Test
+    void keepsTheRegisteredCloseCodesTheClientSends() throws Exception {
+        ClientManager tyrus = ClientManager.createClient(JdkClientContainer.class.getName());
+        try {
+            for (int code : new int[] {1000, 1001, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4999}) {
+                Session session = tyrus.connectToServer(new Endpoint() {
+                    @Override
+                    public void onOpen(Session s, EndpointConfig config) {
+                    }
+                }, ClientEndpointConfig.Builder.create().build(), URI.create(ws("/relay/echo")));
+                assertTrue(EchoBackend.OPENED.poll(10, TimeUnit.SECONDS) != null);
+                session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), "code " + code));
+                CloseReason atBackend = TestBackend.nextClose();
+                assertEquals(code, atBackend.getCloseCode().getCode(), "close code " + code);
+                assertEquals("code " + code, atBackend.getReasonPhrase());
+            }
+        } finally {
+            tyrus.shutdown();
+        }
+    }
+
+    @Test
+    void theClientGetsTheSubprotocolTheBackendSelected() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/echo"), "chat.v3", "chat.v2", "chat.v1")) {
+            // The backend picks the first of the client's offers it supports.
+            assertEquals("chat.v2", client.subprotocol());
+            client.send("!protocol");
+            assertEquals("chat.v2", client.nextText());
+        }
+    }
+
+    @Test
+    void theRouteAllowListFiltersTheSubprotocolsOfferedToTheBackend() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/v1only"), "chat.v2", "chat.v1")) {
+            assertEquals("chat.v1", client.subprotocol());
+        }
+    }
+
+    @Test
+    void noSubprotocolWhenTheBackendSelectsNone() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/svc/a/b"), "chat.v1")) {
+            assertEquals("", client.subprotocol());
+            assertEquals("/svc/a/b", client.nextText());
+        }
+    }
+
+    @Test
+    void appendsTheRestOfThePathAndForwardsTheQueryUnchanged() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/svc/orders/42?x=1&y=%20z&q=a%26b"))) {
+            assertEquals("/svc/orders/42?x=1&y=%20z&q=a%26b", client.nextText());
+        }
+    }
+
+    @Test
+    void aClientThatVanishesClosesTheBackendWith1001() throws Exception {
+        Socket raw = RawWebSocket.client(base, "/ws/relay/echo");
+        assertTrue(EchoBackend.OPENED.poll(10, TimeUnit.SECONDS) != null);
+        raw.close();
+        CloseReason atBackend = TestBackend.nextClose();
+        assertEquals(1001, atBackend.getCloseCode().getCode());
+    }
+
+    @Test
+    void aBackendThatVanishesClosesTheClientWith1011() throws Exception {
+        try (RawWebSocket.VanishingBackend vanishing = new RawWebSocket.VanishingBackend(true)) {
+            new Admin(base).createRoute("relay-vanishing", "/relay/vanishing", vanishing.uri(), "");
+            try (WsClient client = WsClient.connect(ws("/relay/vanishing"))) {
+                vanishing.vanish();
+                WsClient.Closed closed = client.awaitClose();
+                assertEquals(1011, closed.code());
+                assertEquals("backend connection lost", closed.reason());
+            }
+        }
+    }
+
+    @Test
+    void aMessageOverTheRouteLimitCloses1009ToTheSenderAnd1001ToThePeer() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/small"))) {
+            client.send(new byte[1000]);
+            assertEquals(1000, client.nextBinary().length);
+            client.send(new byte[1025]);
+            assertEquals(1009, client.awaitClose().code());
+            assertEquals(1001, TestBackend.nextClose().getCloseCode().getCode());
+        }
+    }
+
+    @Test
+    void anIdleSessionIsClosedWith1001OnBothSides() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/idle"))) {
+            WsClient.Closed closed = client.awaitClose();
+            assertEquals(new WsClient.Closed(1001, "idle timeout"), closed);
+            assertEquals(1001, TestBackend.nextClose().getCloseCode().getCode());
+        }
+    }
+
+    @Test
+    void concurrentHandshakesEachGetTheirOwnBackendSession() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String query = "client=" + i;
+                answers.add(pool.submit((Callable<String>) () -> {
+                    try (WsClient client = WsClient.connect(ws("/relay/echo?" + query))) {
+                        client.send("!uri");
+                        return client.nextText();
+                    }
+                }));
+            }
+            for (int i = 0; i < 30; i++) {
+                assertEquals("/echo?client=" + i, answers.get(i).get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void relaysTextAsUtf8Faithfully() throws Exception {
+        String text = "grüße 👋 " + "ü".repeat(5000);
+        try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+            client.send(text);
+            assertEquals(text, client.nextText());
+        }
+    }
+}
