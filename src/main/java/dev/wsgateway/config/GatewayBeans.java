@@ -64,7 +64,7 @@ public class GatewayBeans {
     @Produces
     @Singleton
     HandshakeGate handshakeGate() {
-        return new HandshakeGate(settings.handshakeMaxPending());
+        return new HandshakeGate(settings.handshakeMaxPending(), settings.handshakeMaxPendingPerRoute());
     }
 
     /** Loads the route store as the application starts; readiness stays DOWN until this succeeded. */

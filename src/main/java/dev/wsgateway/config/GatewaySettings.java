@@ -49,6 +49,10 @@ public class GatewaySettings {
         return config.getValue("gateway.handshake.max-pending", Integer.class);
     }
 
+    public int handshakeMaxPendingPerRoute() {
+        return config.getValue("gateway.handshake.max-pending-per-route", Integer.class);
+    }
+
     /** Most threads reading from backends at once (each blocks while its client takes a frame). */
     public int backendReaderThreads() {
         return config.getValue("gateway.backend.reader-threads", Integer.class);

@@ -61,14 +61,18 @@ public class UpgradeFilter extends HttpFilter {
                     ? "No route matches this path." : "The route for this path is disabled.", Map.of());
             return;
         }
-        String handshakeProblem = handshakeProblem(request);
-        if (handshakeProblem != null) {
-            HttpProblem.send(response, 426, "Upgrade Required", handshakeProblem,
+        String notAnUpgrade = notAnUpgrade(request);
+        if (notAnUpgrade != null) {
+            HttpProblem.send(response, 426, "Upgrade Required", notAnUpgrade,
                     Map.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13"));
             return;
         }
+        if (request.getHeader("Sec-WebSocket-Key") == null) {
+            HttpProblem.send(response, 400, "Bad Request", "The Sec-WebSocket-Key header is missing.", Map.of());
+            return;
+        }
         Route route = match.get();
-        if (!gate.tryEnter()) {
+        if (!gate.tryEnter(route.id())) {
             HttpProblem.send(response, 503, "Service Unavailable",
                     "Too many handshakes are waiting for their backends; try again shortly.", Map.of("Retry-After", "1"));
             return;
@@ -87,7 +91,7 @@ public class UpgradeFilter extends HttpFilter {
                             : "The backend could not be connected or refused the WebSocket handshake.", Map.of());
             return;
         } finally {
-            gate.exit();
+            gate.exit(route.id());
         }
         upgrade(request, response, new Handover(route, relay, backend.getNegotiatedSubprotocol(),
                 request.getUserPrincipal()));
@@ -129,8 +133,8 @@ public class UpgradeFilter extends HttpFilter {
         return path;
     }
 
-    /** Null when this is a WebSocket handshake the container will accept (RFC 6455 4.2.1), else why not. */
-    static String handshakeProblem(HttpServletRequest request) {
+    /** Null when this asks for a WebSocket version 13 upgrade (RFC 6455 4.2.1), else why it does not. */
+    static String notAnUpgrade(HttpServletRequest request) {
         if (!"GET".equals(request.getMethod())) {
             return "A WebSocket handshake is a GET request.";
         }
@@ -140,9 +144,6 @@ public class UpgradeFilter extends HttpFilter {
         }
         if (!"13".equals(String.valueOf(request.getHeader("Sec-WebSocket-Version")).trim())) {
             return "Only WebSocket version 13 is supported.";
-        }
-        if (request.getHeader("Sec-WebSocket-Key") == null) {
-            return "The Sec-WebSocket-Key header is missing.";
         }
         return null;
     }

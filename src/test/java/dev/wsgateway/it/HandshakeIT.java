@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -61,6 +66,8 @@ class HandshakeIT {
                 "\"connectTimeoutMillis\":1500");
         admin.createRoute("hs-disabled", "/hs/disabled", backend.uri("/echo"), "\"enabled\":false");
         admin.createRoute("hs-ok", "/hs/ok", backend.uri("/echo"), "");
+        admin.createRoute("hs-slow", "/hs/slow", "ws://127.0.0.1:" + silent.getLocalPort() + "/x",
+                "\"connectTimeoutMillis\":4000");
         routesCreated = true;
     }
 
@@ -129,6 +136,36 @@ class HandshakeIT {
     void anAcceptedHandshakeIs101() throws Exception {
         routes();
         assertEquals(101, RawHttp.handshake(base, "/ws/hs/ok").status());
+    }
+
+    /** The gateway lets one route have 8 handshakes waiting for its backend (gateway.handshake.max-pending-per-route). */
+    @Test
+    void aSlowBackendOnOneRouteDoesNotBlockHandshakesOnOthers() throws Exception {
+        routes();
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            CompletionService<Integer> slow = new ExecutorCompletionService<>(pool);
+            for (int i = 0; i < 10; i++) {
+                slow.submit(() -> RawHttp.handshake(base, "/ws/hs/slow").status());
+            }
+            // Two of the ten are over the route's share: refused at once, while eight wait for the backend.
+            assertEquals(503, slow.take().get(3, TimeUnit.SECONDS));
+            assertEquals(503, slow.take().get(3, TimeUnit.SECONDS));
+            assertEquals(101, RawHttp.handshake(base, "/ws/hs/ok").status(), "another route is still served");
+            for (int i = 0; i < 8; i++) {
+                assertEquals(504, slow.take().get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aHandshakeWithoutAKeyIs400() throws Exception {
+        routes();
+        RawHttp.Response response = RawHttp.exchange(base, "GET /ws/hs/ok HTTP/1.1\r\nHost: " + base.getHost()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        assertEquals(400, response.status());
     }
 
     private static void assertNoInternals(RawHttp.Response response) {

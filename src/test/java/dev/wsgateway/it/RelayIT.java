@@ -11,6 +11,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.Session;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Duration;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
@@ -260,6 +261,24 @@ class RelayIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void noSessionIsLeftBehindWhenEitherSideGoes() throws Exception {
+        Admin admin = new Admin(base);
+        admin.createRoute("relay-leak", "/relay/leak", backend.uri("/echo"), "");
+        try (WsClient client = WsClient.connect(ws("/relay/leak"))) {
+            client.close(4000, "client first");
+            TestBackend.nextClose();
+        }
+        try (WsClient client = WsClient.connect(ws("/relay/leak"))) {
+            client.send("!close 4001 backend first");
+            client.awaitClose();
+        }
+        RawWebSocket.client(base, "/ws/relay/leak").close();
+        TestBackend.nextClose();
+        Await.until("no live session on the route", Duration.ofSeconds(10),
+                () -> admin.as("GET", "/api/admin/sessions?route=relay-leak", null).body().equals("[]"));
     }
 
     @Test
