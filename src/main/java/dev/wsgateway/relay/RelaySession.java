@@ -176,29 +176,31 @@ public final class RelaySession {
     // ---- frames ----------------------------------------------------------------------------------
 
     public void text(Side from, String part, boolean last) {
-        Flow flow = flow(from);
-        Peer to = target(from);
-        if (to == null || !flow.admit(Utf8.length(part), last)) {
-            return;
-        }
-        try {
-            to.sendText(part, last);
-        } catch (IOException | RuntimeException e) {
-            sideFailed(from.other(), e);
+        Peer to = admit(from, Utf8.length(part), last);
+        if (to != null) {
+            try {
+                to.sendText(part, last);
+            } catch (IOException | RuntimeException e) {
+                sideFailed(from.other(), e);
+            }
         }
     }
 
     public void binary(Side from, ByteBuffer part, boolean last) {
-        Flow flow = flow(from);
+        Peer to = admit(from, part.remaining(), last);
+        if (to != null) {
+            try {
+                to.sendBinary(part, last);
+            } catch (IOException | RuntimeException e) {
+                sideFailed(from.other(), e);
+            }
+        }
+    }
+
+    /** The peer a data frame from {@code from} goes to, or null when it is dropped (not open, or over the limit). */
+    private Peer admit(Side from, long length, boolean last) {
         Peer to = target(from);
-        if (to == null || !flow.admit(part.remaining(), last)) {
-            return;
-        }
-        try {
-            to.sendBinary(part, last);
-        } catch (IOException | RuntimeException e) {
-            sideFailed(from.other(), e);
-        }
+        return to != null && flow(from).admit(length, last) ? to : null;
     }
 
     /** Unsolicited pongs are heartbeats; pass them on. (Pings are answered by each side's container.) */

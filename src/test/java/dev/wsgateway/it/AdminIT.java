@@ -9,48 +9,14 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The admin REST API on the real server: CRUD, validation, conflicts, versions, auth, sessions, health. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AdminIT {
+class AdminIT extends GatewayTestBase {
     private static final String ROUTES = "/api/admin/routes";
-    private static TestBackend backend;
-
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.gatewayWar();
-    }
-
-    @BeforeAll
-    static void startBackend() throws Exception {
-        backend = TestBackend.start();
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
-
-    private Admin admin() {
-        return new Admin(base);
-    }
 
     private String route(String id, String path) {
         return "{\"id\":\"" + id + "\",\"path\":\"" + path + "\",\"backend\":\"" + backend.uri("/echo") + "\"}";

@@ -6,48 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URL;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Rejected handshakes are real HTTP responses, seen by a raw HTTP client, with no internals in them. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HandshakeIT {
-    private static TestBackend backend;
+class HandshakeIT extends GatewayTestBase {
     /** Accepts TCP connections and never answers: a backend that hangs in the handshake. */
     private static ServerSocket silent;
     private static boolean routesCreated;
 
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.gatewayWar();
-    }
-
     @BeforeAll
-    static void startBackends() throws Exception {
-        backend = TestBackend.start();
+    static void startSilentBackend() throws Exception {
         silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
 
     @AfterAll
-    static void stopBackends() throws Exception {
-        backend.close();
+    static void stopSilentBackend() throws Exception {
         silent.close();
     }
 
@@ -55,7 +35,7 @@ class HandshakeIT {
         if (routesCreated) {
             return;
         }
-        Admin admin = new Admin(base);
+        Admin admin = admin();
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();

@@ -12,7 +12,6 @@ import jakarta.websocket.Session;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,46 +22,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The relay end to end: a real client, the real WAR on a real server, a real backend. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RelayIT {
-    private static TestBackend backend;
+class RelayIT extends GatewayTestBase {
     private static boolean routesCreated;
-
-    @ArquillianResource
-    URL base;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.gatewayWar();
-    }
-
-    @BeforeAll
-    static void startBackend() throws Exception {
-        backend = TestBackend.start();
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
 
     @BeforeEach
     void routes() throws Exception {
         if (!routesCreated) {
-            Admin admin = new Admin(base);
+            Admin admin = admin();
             admin.createRoute("relay-echo", "/relay/echo", backend.uri("/echo"), "");
             admin.createRoute("relay-deep", "/relay/svc", backend.uri("/svc"), "");
             admin.createRoute("relay-small", "/relay/small", backend.uri("/echo"), "\"maxMessageBytes\":1024");
@@ -72,10 +42,6 @@ class RelayIT {
         }
         EchoBackend.CLOSES.clear();
         EchoBackend.OPENED.clear();
-    }
-
-    private String ws(String path) {
-        return "ws://" + base.getHost() + ":" + base.getPort() + "/ws" + path;
     }
 
     @Test
@@ -211,7 +177,7 @@ class RelayIT {
     @Test
     void aBackendThatVanishesClosesTheClientWith1011() throws Exception {
         try (RawWebSocket.VanishingBackend vanishing = new RawWebSocket.VanishingBackend(true)) {
-            new Admin(base).createRoute("relay-vanishing", "/relay/vanishing", vanishing.uri(), "");
+            admin().createRoute("relay-vanishing", "/relay/vanishing", vanishing.uri(), "");
             try (WsClient client = WsClient.connect(ws("/relay/vanishing"))) {
                 vanishing.vanish();
                 WsClient.Closed closed = client.awaitClose();
@@ -265,7 +231,7 @@ class RelayIT {
 
     @Test
     void noSessionIsLeftBehindWhenEitherSideGoes() throws Exception {
-        Admin admin = new Admin(base);
+        Admin admin = admin();
         admin.createRoute("relay-leak", "/relay/leak", backend.uri("/echo"), "");
         try (WsClient client = WsClient.connect(ws("/relay/leak"))) {
             client.close(4000, "client first");
