@@ -54,7 +54,7 @@ public class GatewayBeans {
     @Produces
     @Singleton
     BackendConnector backendConnector() {
-        return new BackendConnector(settings.backendReaderThreads());
+        return new BackendConnector(settings.backendReaderThreads(), settings.backendMaxFrameBytes());
     }
 
     void closeConnector(@Disposes BackendConnector connector) {

@@ -58,6 +58,11 @@ public class GatewaySettings {
         return config.getValue("gateway.backend.reader-threads", Integer.class);
     }
 
+    /** Largest single frame a backend may send (the Tyrus client holds a whole frame before passing it on). */
+    public int backendMaxFrameBytes() {
+        return config.getValue("gateway.backend.max-frame-bytes", Integer.class);
+    }
+
     public boolean demoEnabled() {
         return config.getOptionalValue("gateway.demo.enabled", Boolean.class).orElse(false);
     }

@@ -1,5 +1,7 @@
 package dev.wsgateway.demo;
 
+import dev.wsgateway.config.GatewaySettings;
+import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
@@ -7,18 +9,18 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Deploys the demo echo backend when {@code gateway.demo.enabled} is true (the run command sets it). */
 @WebListener
 public class DemoInstaller implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(DemoInstaller.class.getName());
 
+    @Inject
+    GatewaySettings settings;
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        boolean enabled = ConfigProvider.getConfig().getOptionalValue("gateway.demo.enabled", Boolean.class)
-                .orElse(false);
-        if (!enabled) {
+        if (!settings.demoEnabled()) {
             return;
         }
         ServerContainer container = (ServerContainer) event.getServletContext()

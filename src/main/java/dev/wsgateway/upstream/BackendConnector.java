@@ -24,11 +24,20 @@ import org.glassfish.tyrus.core.HandshakeException;
  * connect timeout; they share one transport and its thread pool.
  */
 public final class BackendConnector implements AutoCloseable {
+    /** Bytes of a frame header at most (RFC 6455 5.2), on top of the payload Tyrus buffers. */
+    private static final int FRAME_OVERHEAD = 14;
     private final int readerThreads;
+    private final int maxFrameBytes;
     private final Map<Integer, ClientManager> clientsByTimeout = new ConcurrentHashMap<>();
 
-    public BackendConnector(int readerThreads) {
+    /**
+     * @param readerThreads most threads reading from backends at once
+     * @param maxFrameBytes largest frame a backend may send: Tyrus holds a whole frame (growing its buffer as
+     *                      needed) before it hands over the frame's payload, and refuses larger ones
+     */
+    public BackendConnector(int readerThreads, int maxFrameBytes) {
         this.readerThreads = readerThreads;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     /**
@@ -87,6 +96,7 @@ public final class BackendConnector implements AutoCloseable {
             Map<String, Object> properties = client.getProperties();
             properties.put(ClientProperties.HANDSHAKE_TIMEOUT, t);
             properties.put(ClientProperties.SHARED_CONTAINER, true);
+            properties.put(ClientProperties.INCOMING_BUFFER_SIZE, maxFrameBytes + FRAME_OVERHEAD);
             properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG,
                     ThreadPoolConfig.defaultConfig().setMaxPoolSize(readerThreads)
                             .setPoolName("ws-gateway-backend"));

@@ -15,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * The real backend of the end-to-end tests (a Tyrus server in the test JVM). Echoes every message part by
  * part, supports two subprotocols, and obeys a few commands sent as whole text messages:
  * {@code !close <code> <reason>} closes with that code, {@code !uri} answers the path and query it was opened
- * with, {@code !protocol} answers the negotiated subprotocol.
+ * with, {@code !protocol} answers the negotiated subprotocol, {@code !frame N} sends N bytes as one frame.
  */
 @ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})
 public class EchoBackend {
@@ -71,6 +71,11 @@ public class EchoBackend {
                     parts.length > 2 ? parts[2] : ""));
         } else if (command.equals("!uri")) {
             session.getBasicRemote().sendText(EchoBackend.pathAndQuery(session));
+        } else if (command.startsWith("!frame ")) {
+            // one binary message of N bytes, sent whole (a single frame)
+            byte[] data = new byte[Integer.parseInt(command.substring(7))];
+            java.util.Arrays.fill(data, (byte) 7);
+            session.getBasicRemote().sendBinary(ByteBuffer.wrap(data));
         } else if (command.equals("!protocol")) {
             session.getBasicRemote().sendText(session.getNegotiatedSubprotocol());
         } else {

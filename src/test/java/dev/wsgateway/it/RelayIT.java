@@ -75,6 +75,24 @@ class RelayIT extends GatewayTestBase {
     }
 
     @Test
+    void relaysA16MiBMessageTheClientSendsAsOneFrame() throws Exception {
+        byte[] message = new byte[16 * 1024 * 1024];
+        new Random(11).nextBytes(message);
+        try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+            client.send(message);
+            assertArrayEquals(message, client.nextBinary());
+        }
+    }
+
+    @Test
+    void relaysAnEightMiBMessageTheBackendSendsAsOneFrame() throws Exception {
+        try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
+            client.send("!frame " + 8 * 1024 * 1024);
+            assertEquals(8 * 1024 * 1024, client.nextBinary().length);
+        }
+    }
+
+    @Test
     void closes4999FromTheClientReachTheBackendWithTheirReason() throws Exception {
         try (WsClient client = WsClient.connect(ws("/relay/echo"))) {
             client.send("ping");
