@@ -29,7 +29,8 @@ import java.util.logging.Logger;
 /**
  * The gateway's front door for {@code /ws/<route path>/<rest>}. Every decision is taken here, before the
  * container's upgrade, so a rejection is a real HTTP response: 404 no route, 426/400 not a WebSocket
- * handshake, 503 too many handshakes waiting, 502 backend refused or unreachable, 504 backend too slow.
+ * handshake, 503 not ready or too many handshakes waiting, 502 backend refused or unreachable, 504 backend
+ * too slow.
  * Only when the backend session is open is the client upgraded, onto {@link RelayEndpoint}.
  */
 @WebFilter(urlPatterns = UpgradeFilter.MAPPING)
@@ -53,6 +54,10 @@ public class UpgradeFilter extends HttpFilter {
         String path = requestPath(request);
         if (path == null) {
             HttpProblem.send(response, 400, "Bad Request", "The path must not contain '.' or '..' segments.", Map.of());
+            return;
+        }
+        if (!routes.isLoaded()) {
+            HttpProblem.send(response, 503, "Service Unavailable", "The gateway is not ready.", Map.of("Retry-After", "5"));
             return;
         }
         Optional<Route> match = routes.table().match(path);

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One relayed pair: the client's session and the gateway's session to the backend, and their state.
@@ -23,6 +25,7 @@ public final class RelaySession {
 
     /** How long backend frames wait for the client's upgrade to complete before the pair is given up. */
     static final long CLIENT_ATTACH_TIMEOUT_MILLIS = 30_000;
+    private static final Logger LOG = Logger.getLogger(RelaySession.class.getName());
     private static final Close GIVEN_UP = new Close(CloseCodes.INTERNAL_ERROR, "session given up before the upgrade completed");
 
     private final String id;
@@ -123,6 +126,7 @@ public final class RelaySession {
 
     /** A side failed (I/O error, or a send to it failed): close it if it is still open, then treat it as gone. */
     public void sideFailed(Side side, Throwable cause) {
+        LOG.log(Level.FINE, cause, () -> "session " + id + ": the " + side.label() + " side failed");
         Peer peer;
         synchronized (lock) {
             peer = ended(side) ? null : peer(side);
