@@ -118,21 +118,21 @@ class HandshakeIT extends GatewayTestBase {
         assertEquals(101, RawHttp.handshake(base, "/ws/hs/ok").status());
     }
 
-    /** The gateway lets one route have 8 handshakes waiting for its backend (gateway.handshake.max-pending-per-route). */
+    /** The gateway lets one route have 16 handshakes waiting for its backend (gateway.handshake.max-pending-per-route). */
     @Test
     void aSlowBackendOnOneRouteDoesNotBlockHandshakesOnOthers() throws Exception {
         routes();
-        ExecutorService pool = Executors.newFixedThreadPool(10);
+        ExecutorService pool = Executors.newFixedThreadPool(18);
         try {
             CompletionService<Integer> slow = new ExecutorCompletionService<>(pool);
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 18; i++) {
                 slow.submit(() -> RawHttp.handshake(base, "/ws/hs/slow").status());
             }
-            // Two of the ten are over the route's share: refused at once, while eight wait for the backend.
+            // Two of the 18 are over the route's share: refused at once, while 16 wait for the backend.
             assertEquals(503, slow.take().get(3, TimeUnit.SECONDS));
             assertEquals(503, slow.take().get(3, TimeUnit.SECONDS));
             assertEquals(101, RawHttp.handshake(base, "/ws/hs/ok").status(), "another route is still served");
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 16; i++) {
                 assertEquals(504, slow.take().get(30, TimeUnit.SECONDS));
             }
         } finally {
