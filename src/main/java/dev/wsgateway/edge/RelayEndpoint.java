@@ -1,5 +1,6 @@
 package dev.wsgateway.edge;
 
+import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionPeer;
 import dev.wsgateway.relay.Side;
@@ -55,7 +56,8 @@ public class RelayEndpoint {
     @OnClose
     public void onClose(CloseReason reason) {
         if (relay != null) {
-            relay.sideEnded(Side.CLIENT, reason.getCloseCode().getCode(), reason.getReasonPhrase());
+            int code = CloseCodes.received(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+            relay.sideEnded(Side.CLIENT, code, code == CloseCodes.ABNORMAL ? "" : reason.getReasonPhrase());
         }
     }
 

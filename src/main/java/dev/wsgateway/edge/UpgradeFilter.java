@@ -104,8 +104,10 @@ public class UpgradeFilter extends HttpFilter {
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, Handover handover)
             throws IOException {
-        ServerContainer container = (ServerContainer) request.getServletContext()
-                .getAttribute(ServerContainer.class.getName());
+        // The filter's own context, not the request's: on Payara a request whose client went away while it
+        // waited for the backend answers getServletContext() with null. Any failure here abandons the pair, so
+        // the backend session opened for this client is closed (1001) instead of leaking.
+        ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
         try {
             handover.during(() -> container.upgradeHttpToWebSocket(request, response, RelayEndpoint.CONFIG, Map.of()));
         } catch (Exception e) {

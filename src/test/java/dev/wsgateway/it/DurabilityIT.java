@@ -29,7 +29,8 @@ class DurabilityIT {
 
     @Test
     void routesSurviveARedeploy() throws Exception {
-        URL base = new URL("http://127.0.0.1:8080/");
+        // The deployment is not managed, so Arquillian cannot inject its URL: the build says where the server is.
+        URL base = new URL(System.getProperty("gateway.it.base-url", "http://127.0.0.1:8080/"));
         String route = "{\"id\":\"durable\",\"path\":\"/durable\",\"backend\":\"ws://127.0.0.1:9/x\",\"description\":\"kept\"}";
         deployer.deploy(GATEWAY);
         try {
