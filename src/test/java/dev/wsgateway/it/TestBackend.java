@@ -3,6 +3,7 @@ package dev.wsgateway.it;
 import jakarta.websocket.CloseReason;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.Server;
 
 /** Starts and stops the Tyrus backend server on an ephemeral loopback port. */
@@ -14,7 +15,10 @@ final class TestBackend implements AutoCloseable {
     }
 
     static TestBackend start() throws Exception {
-        Server server = new Server("127.0.0.1", -1, "/", Map.of(), EchoBackend.class, DeepPathBackend.class);
+        // Frames of up to 32 MiB: some servers (Open Liberty) pass a client's 16 MiB frame on as one frame.
+        Server server = new Server("127.0.0.1", -1, "/",
+                Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, 32 * 1024 * 1024 + 14),
+                EchoBackend.class, DeepPathBackend.class);
         server.start();
         EchoBackend.CLOSES.clear();
         EchoBackend.OPENED.clear();
