@@ -15,8 +15,16 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
+    /**
+     * How much of an oversized body is read and thrown away before the 413 goes out. Answering without reading
+     * leaves an HTTP/2 client blocked on flow control (seen with the JDK client over h2c on Payara); past this,
+     * the server may as well close the connection.
+     */
+    static final long DISCARD_LIMIT = 1 << 20;
+
     static JsonObject readObject(InputStream in, long declaredLength, int maxBytes) {
         if (declaredLength > maxBytes) {
+            discard(in, Math.min(declaredLength, DISCARD_LIMIT));
             throw tooLarge(maxBytes);
         }
         byte[] body;
@@ -26,6 +34,7 @@ final class JsonBodies {
             throw new ApiProblem(400, "Bad Request", "The request body could not be read.");
         }
         if (body.length > maxBytes) {
+            discard(in, DISCARD_LIMIT);
             throw tooLarge(maxBytes);
         }
         if (body.length == 0) {
@@ -42,6 +51,14 @@ final class JsonBodies {
                     + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber() + ").");
         } catch (JsonException e) {
             throw new ApiProblem(400, "Bad Request", "The request body is not valid JSON.");
+        }
+    }
+
+    private static void discard(InputStream in, long bytes) {
+        try {
+            in.skipNBytes(Math.max(0, bytes));
+        } catch (IOException e) {
+            // the body ended early or the client went away: the 413 goes out either way
         }
     }
 

@@ -23,6 +23,7 @@ public class GatewaySettings {
                 config.getValue("gateway.route.connect-timeout-millis", Integer.class),
                 config.getValue("gateway.route.idle-timeout-seconds", Integer.class),
                 config.getValue("gateway.route.max-message-bytes", Integer.class),
+                config.getValue("gateway.route.ping-interval-seconds", Integer.class),
                 config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()));
     }
 

@@ -15,6 +15,15 @@ public interface Peer {
 
     void sendPong(ByteBuffer applicationData) throws IOException;
 
+    /**
+     * Sends a keepalive ping unless a send is in progress (then false: the caller tries again later). Never
+     * waits for another send to finish; the ping itself counts as a send in {@link #sendingSinceNanos()}.
+     */
+    boolean tryPing(ByteBuffer applicationData) throws IOException;
+
+    /** When the send in progress started ({@link System#nanoTime()}), or 0 when none is. */
+    long sendingSinceNanos();
+
     /** Starts the closing handshake with this code and reason; a no-op when already closed. Never throws. */
     void close(int code, String reason);
 }

@@ -4,8 +4,10 @@ import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.route.Route;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -26,6 +28,8 @@ public final class RelaySession {
     /** How long backend frames wait for the client's upgrade to complete before the pair is given up. */
     static final long CLIENT_ATTACH_TIMEOUT_MILLIS = 30_000;
     private static final Logger LOG = Logger.getLogger(RelaySession.class.getName());
+    /** Payload of the gateway's own keepalive pings: the pongs that answer them are the gateway's, not relayed. */
+    private static final byte[] KEEPALIVE = "ws-gateway keepalive".getBytes(StandardCharsets.US_ASCII);
     private static final Close GIVEN_UP = new Close(CloseCodes.INTERNAL_ERROR, "session given up before the upgrade completed");
 
     private final String id;
@@ -127,14 +131,23 @@ public final class RelaySession {
     /** A side failed (I/O error, or a send to it failed): close it if it is still open, then treat it as gone. */
     public void sideFailed(Side side, Throwable cause) {
         LOG.log(Level.FINE, cause, () -> "session " + id + ": the " + side.label() + " side failed");
+        sideGone(side, CloseCodes.INTERNAL_ERROR, side == Side.CLIENT ? "gateway error" : CloseCodes.BACKEND_GONE);
+    }
+
+    /**
+     * A side is gone without a close of its own: the other side is told (as for 1006), then the gone side's
+     * session is closed with {@code code}. In that order, because containers report a close the gateway
+     * makes as that side's close event, synchronously; it must not be passed on as if the side had sent it.
+     */
+    private void sideGone(Side side, int code, String reason) {
         Peer peer;
         synchronized (lock) {
             peer = ended(side) ? null : peer(side);
         }
-        if (peer != null) {
-            peer.close(CloseCodes.INTERNAL_ERROR, side == Side.CLIENT ? "gateway error" : CloseCodes.BACKEND_GONE);
-        }
         sideEnded(side, CloseCodes.ABNORMAL, "");
+        if (peer != null) {
+            peer.close(code, reason);
+        }
     }
 
     /**
@@ -207,8 +220,18 @@ public final class RelaySession {
         return to != null && flow(from).admit(length, last) ? to : null;
     }
 
-    /** Unsolicited pongs are heartbeats; pass them on. (Pings are answered by each side's container.) */
+    /**
+     * A pong answering the gateway's keepalive ping is the gateway's. Other (unsolicited) pongs are the
+     * endpoints' heartbeats and are passed on. Pings are answered by each side's own container.
+     */
     public void pong(Side from, ByteBuffer applicationData) {
+        if (applicationData.equals(keepAlivePayload())) {
+            Flow flow = flow(from);
+            flow.pingSentNanos = 0;
+            flow.lastHeardNanos = System.nanoTime();
+            return;
+        }
+        flow(from).lastHeardNanos = System.nanoTime();
         Peer to = target(from);
         if (to == null) {
             return;
@@ -242,6 +265,58 @@ public final class RelaySession {
         }
         clientAbandoned();
         return false;
+    }
+
+    // ---- keepalive -------------------------------------------------------------------------------
+
+    /**
+     * One keepalive step for one side, from the session timer: a side silent for {@code intervalNanos} gets a
+     * ping; a side that has not answered a ping within {@code intervalNanos}, or whose send has been stuck that
+     * long, is gone (a half-open connection, or a server that does not report a vanished client).
+     */
+    void keepAlive(Side side, long nowNanos, long intervalNanos, Executor pinger) {
+        Peer peer;
+        synchronized (lock) {
+            if (state != State.OPEN) {
+                return;
+            }
+            peer = peer(side);
+        }
+        Flow flow = flow(side);
+        long sendingSince = peer.sendingSinceNanos();
+        if (sendingSince != 0 && nowNanos - sendingSince > intervalNanos) {
+            sideUnresponsive(side, "a send to it made no progress");
+            return;
+        }
+        if (flow.pingSentNanos != 0) {
+            if (nowNanos - flow.pingSentNanos > intervalNanos) {
+                sideUnresponsive(side, "it did not answer a ping");
+            }
+            return;
+        }
+        if (nowNanos - flow.lastHeardNanos >= intervalNanos) {
+            // Sent elsewhere: a ping into a dead connection's full buffer may block, and must not stop the timer.
+            flow.pingSentNanos = nowNanos;
+            pinger.execute(() -> {
+                try {
+                    if (!peer.tryPing(keepAlivePayload())) {
+                        flow.pingSentNanos = 0; // busy sending: it is not silent, try again next time
+                    }
+                } catch (IOException | RuntimeException e) {
+                    sideFailed(side, e);
+                }
+            });
+        }
+    }
+
+    /** The payload of the gateway's keepalive pings (a fresh buffer). */
+    static ByteBuffer keepAlivePayload() {
+        return ByteBuffer.wrap(KEEPALIVE).asReadOnlyBuffer();
+    }
+
+    private void sideUnresponsive(Side side, String why) {
+        LOG.fine(() -> "session " + id + ": the " + side.label() + " side is gone: " + why);
+        sideGone(side, CloseCodes.GOING_AWAY, "keepalive timeout");
     }
 
     // ---- state helpers (call under lock) -------------------------------------------------------
@@ -316,6 +391,8 @@ public final class RelaySession {
     public final class Flow {
         private final Side from;
         private long messageBytes;
+        private volatile long lastHeardNanos = System.nanoTime();
+        private volatile long pingSentNanos;
         private volatile long frames;
         private volatile long messages;
         private volatile long bytes;
@@ -326,7 +403,9 @@ public final class RelaySession {
 
         /** Counts a frame; false (and the pair is closed with 1009 to the sender) when it breaks the size limit. */
         boolean admit(long length, boolean last) {
-            lastActivityNanos = System.nanoTime();
+            long now = System.nanoTime();
+            lastActivityNanos = now;
+            lastHeardNanos = now;
             frames++;
             bytes += length;
             messageBytes += length;

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The live relayed sessions, and the one timer that enforces idle timeouts and reaps pairs whose
- * sides never finished closing (so nothing is left behind when a side vanishes).
+ * The live relayed sessions, and the one timer that enforces idle timeouts, pings silent sides (keepalive),
+ * and reaps pairs whose sides never finished closing (so nothing is left behind when a side vanishes).
  */
 public final class SessionRegistry implements AutoCloseable {
     /** A pair still closing after this long is dropped from the registry. */
@@ -26,14 +28,20 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService timer;
+    private final ExecutorService pinger;
 
     public SessionRegistry() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ws-gateway-session-timer");
+        timer = Executors.newSingleThreadScheduledExecutor(daemon("ws-gateway-session-timer"));
+        pinger = Executors.newFixedThreadPool(2, daemon("ws-gateway-keepalive"));
+        timer.scheduleWithFixedDelay(() -> sweep(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
-        timer.scheduleWithFixedDelay(() -> sweep(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
+        };
     }
 
     public RelaySession open(Route route, String clientAddress) {
@@ -62,6 +70,13 @@ public final class SessionRegistry implements AutoCloseable {
                 int idleSeconds = s.route().idleTimeoutSeconds();
                 if (idleSeconds > 0 && nowNanos - s.lastActivityNanos() > TimeUnit.SECONDS.toNanos(idleSeconds)) {
                     s.close(IDLE, IDLE);
+                    continue;
+                }
+                int pingSeconds = s.route().pingIntervalSeconds();
+                if (pingSeconds > 0) {
+                    long interval = TimeUnit.SECONDS.toNanos(pingSeconds);
+                    s.keepAlive(Side.CLIENT, nowNanos, interval, pinger);
+                    s.keepAlive(Side.BACKEND, nowNanos, interval, pinger);
                 }
             } else if (state == RelaySession.State.CLOSING
                     && nowNanos - s.stateSinceNanos() > CLOSING_GRACE_NANOS) {
@@ -78,6 +93,7 @@ public final class SessionRegistry implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        pinger.shutdownNow();
         for (RelaySession s : sessions.values()) {
             s.close(SHUTDOWN, SHUTDOWN);
         }

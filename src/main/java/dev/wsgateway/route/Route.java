@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * An effective, immutable route as the edge uses it. {@code subprotocols} is the allow-list
- * (empty: whatever the backend accepts); {@code idleTimeoutSeconds} 0 means no idle timeout.
+ * (empty: whatever the backend accepts); {@code idleTimeoutSeconds} 0 means no idle timeout;
+ * {@code pingIntervalSeconds} 0 means no keepalive pings.
  */
 public record Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
-                    int idleTimeoutSeconds, int maxMessageBytes, boolean enabled, long version) {
+                    int idleTimeoutSeconds, int maxMessageBytes, int pingIntervalSeconds, boolean enabled,
+                    long version) {
 
     public Route {
         subprotocols = List.copyOf(subprotocols);

@@ -27,12 +27,14 @@ public record RouteDefinition(
         Integer connectTimeoutMillis,
         Integer idleTimeoutSeconds,
         Integer maxMessageBytes,
+        Integer pingIntervalSeconds,
         boolean enabled,
         String description) {
 
     public static final int MAX_CONNECT_TIMEOUT_MILLIS = 120_000;
     public static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
     public static final int MAX_MESSAGE_BYTES = 1 << 30;
+    public static final int MAX_PING_INTERVAL_SECONDS = 3600;
     public static final int MAX_DESCRIPTION = 500;
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -40,7 +42,7 @@ public record RouteDefinition(
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
     private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
-            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "enabled", "description", "version");
+            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "pingIntervalSeconds", "enabled", "description", "version");
 
     public RouteDefinition {
         subprotocols = List.copyOf(subprotocols);
@@ -70,6 +72,7 @@ public record RouteDefinition(
         Integer connect = f.integer("connectTimeoutMillis", 1, MAX_CONNECT_TIMEOUT_MILLIS);
         Integer idle = f.integer("idleTimeoutSeconds", 0, MAX_IDLE_TIMEOUT_SECONDS);
         Integer maxBytes = f.integer("maxMessageBytes", 1, MAX_MESSAGE_BYTES);
+        Integer ping = f.integer("pingIntervalSeconds", 0, MAX_PING_INTERVAL_SECONDS);
         Boolean enabled = f.bool("enabled");
         String description = f.string("description", false);
         if (description != null && description.length() > MAX_DESCRIPTION) {
@@ -78,7 +81,7 @@ public record RouteDefinition(
         if (!f.errors.isEmpty()) {
             throw new InvalidRouteException(f.errors);
         }
-        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes,
+        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, ping,
                 enabled == null || enabled, description);
     }
 
@@ -138,12 +141,13 @@ public record RouteDefinition(
                 connectTimeoutMillis != null ? connectTimeoutMillis : defaults.connectTimeoutMillis(),
                 idleTimeoutSeconds != null ? idleTimeoutSeconds : defaults.idleTimeoutSeconds(),
                 maxMessageBytes != null ? maxMessageBytes : defaults.maxMessageBytes(),
+                pingIntervalSeconds != null ? pingIntervalSeconds : defaults.pingIntervalSeconds(),
                 enabled, version);
     }
 
     public RouteDefinition withId(String newId) {
         return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
-                maxMessageBytes, enabled, description);
+                maxMessageBytes, pingIntervalSeconds, enabled, description);
     }
 
     public JsonObjectBuilder toJson() {
@@ -160,6 +164,9 @@ public record RouteDefinition(
         }
         if (maxMessageBytes != null) {
             b.add("maxMessageBytes", maxMessageBytes);
+        }
+        if (pingIntervalSeconds != null) {
+            b.add("pingIntervalSeconds", pingIntervalSeconds);
         }
         b.add("enabled", enabled);
         if (description != null) {

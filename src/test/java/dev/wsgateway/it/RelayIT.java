@@ -38,6 +38,7 @@ class RelayIT extends GatewayTestBase {
             admin.createRoute("relay-small", "/relay/small", backend.uri("/echo"), "\"maxMessageBytes\":1024");
             admin.createRoute("relay-idle", "/relay/idle", backend.uri("/echo"), "\"idleTimeoutSeconds\":1");
             admin.createRoute("relay-v1-only", "/relay/v1only", backend.uri("/echo"), "\"subprotocols\":[\"chat.v1\"]");
+            admin.createRoute("relay-keepalive", "/relay/keepalive", backend.uri("/echo"), "\"pingIntervalSeconds\":1");
             routesCreated = true;
         }
         EchoBackend.CLOSES.clear();
@@ -183,9 +184,13 @@ class RelayIT extends GatewayTestBase {
         }
     }
 
+    /**
+     * With keepalive pings every second, a vanished client is found on every server, also where the server
+     * itself never reports a client that went away without a close frame (Payara).
+     */
     @Test
     void aClientThatVanishesClosesTheBackendWith1001() throws Exception {
-        Socket raw = RawWebSocket.client(base, "/ws/relay/echo");
+        Socket raw = RawWebSocket.client(base, "/ws/relay/keepalive");
         assertTrue(EchoBackend.OPENED.poll(10, TimeUnit.SECONDS) != null);
         raw.close();
         CloseReason atBackend = TestBackend.nextClose();
@@ -201,6 +206,17 @@ class RelayIT extends GatewayTestBase {
                 WsClient.Closed closed = client.awaitClose();
                 assertEquals(1011, closed.code());
                 assertEquals("backend connection lost", closed.reason());
+            }
+        }
+    }
+
+    @Test
+    void aBackendThatStopsAnsweringIsFoundByKeepaliveAndTheClientGets1011() throws Exception {
+        try (RawWebSocket.VanishingBackend silentAfterHandshake = new RawWebSocket.VanishingBackend(true)) {
+            admin().createRoute("relay-half-open", "/relay/halfopen", silentAfterHandshake.uri(), "\"pingIntervalSeconds\":1");
+            try (WsClient client = WsClient.connect(ws("/relay/halfopen"))) {
+                // The backend keeps its TCP connection open but never reads again: no pong comes back.
+                assertEquals(new WsClient.Closed(1011, "backend connection lost"), client.awaitClose());
             }
         }
     }

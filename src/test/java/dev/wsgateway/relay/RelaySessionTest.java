@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RelaySessionTest {
     /** maxMessageBytes 16, idle timeout 60 s, connect timeout 1 s. */
     private static final Route ROUTE = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 1000, 60, 16,
-            true, 1);
+            10, true, 1);
 
     private final FakePeer client = new FakePeer("client");
     private final FakePeer backend = new FakePeer("backend");
@@ -65,6 +65,27 @@ class RelaySessionTest {
             return firstEvent.await(5, TimeUnit.SECONDS);
         }
 
+        /** Set by a test: a send in progress since then (0: none). */
+        volatile long sendingSince;
+        volatile boolean busy;
+
+        @Override
+        public boolean tryPing(ByteBuffer applicationData) throws IOException {
+            if (failSends != null) {
+                throw failSends;
+            }
+            if (busy) {
+                return false;
+            }
+            record("ping");
+            return true;
+        }
+
+        @Override
+        public long sendingSinceNanos() {
+            return sendingSince;
+        }
+
         @Override
         public void sendText(String part, boolean last) throws IOException {
             if (failSends != null) {
@@ -94,7 +115,13 @@ class RelaySessionTest {
         @Override
         public void close(int code, String reason) {
             record("close " + code + " " + reason);
+            if (onClose != null) {
+                onClose.accept(code, reason);
+            }
         }
+
+        /** Set by a test: what the container does when the gateway closes this side (report it back). */
+        volatile java.util.function.BiConsumer<Integer, String> onClose;
     }
 
     private static ByteBuffer bytes(String s) {
@@ -519,7 +546,7 @@ class RelaySessionTest {
     @Test
     void sweepNeverTimesOutARouteWithoutIdleTimeout() {
         registry = new SessionRegistry();
-        Route noIdle = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 1000, 0, 16, true, 1);
+        Route noIdle = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 1000, 0, 16, 0, true, 1);
         RelaySession s = registry.open(noIdle, "192.0.2.7");
         s.backendOpened(backend, null);
         s.clientOpened(client);
@@ -589,5 +616,130 @@ class RelaySessionTest {
         assertEquals(RelaySession.State.CONNECTING, s.state());
         assertTrue(s.createdAt() != null);
         assertEquals(16, s.id().length(), "96 random bits, URL-safe base64");
+    }
+
+    // ---- keepalive --------------------------------------------------------------------------------
+
+    private static final long INTERVAL = TimeUnit.SECONDS.toNanos(10);
+
+    @Test
+    void aSilentSideGetsAKeepalivePingAndItsPongIsNotRelayed() {
+        openBoth(session);
+        long now = System.nanoTime() + INTERVAL + 1;
+
+        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        assertEquals(List.of("ping"), client.events());
+
+        session.pong(Side.CLIENT, RelaySession.keepAlivePayload());
+        session.keepAlive(Side.CLIENT, System.nanoTime() + INTERVAL / 2, INTERVAL, Runnable::run);
+
+        assertEquals(List.of(), backend.events(), "the gateway's own pong stays in the gateway");
+        assertEquals(List.of("ping"), client.events(), "answered and heard from: no second ping yet");
+        assertEquals(RelaySession.State.OPEN, session.state());
+    }
+
+    @Test
+    void aSideThatDoesNotAnswerItsPingIsClosedAndTheOtherSideTold() {
+        openBoth(session);
+        long now = System.nanoTime() + INTERVAL + 1;
+        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+
+        session.keepAlive(Side.CLIENT, now + INTERVAL + 1, INTERVAL, Runnable::run);
+
+        assertEquals(List.of("ping", "close 1001 keepalive timeout"), client.events());
+        assertEquals(List.of("close 1001 client went away"), backend.events());
+    }
+
+    @Test
+    void aBackendThatStopsAnsweringClosesTheClientWith1011() {
+        openBoth(session);
+        long now = System.nanoTime() + INTERVAL + 1;
+        session.keepAlive(Side.BACKEND, now, INTERVAL, Runnable::run);
+        session.keepAlive(Side.BACKEND, now + INTERVAL + 1, INTERVAL, Runnable::run);
+
+        assertEquals(List.of("close 1011 backend connection lost"), client.events());
+    }
+
+    @Test
+    void aSideThatKeepsSendingIsNotPinged() {
+        openBoth(session);
+        session.text(Side.CLIENT, "still here", true);
+        session.keepAlive(Side.CLIENT, System.nanoTime() + INTERVAL / 2, INTERVAL, Runnable::run);
+
+        assertEquals(List.of(), client.events());
+    }
+
+    @Test
+    void aSendStuckForLongerThanTheIntervalMeansTheSideIsGone() {
+        openBoth(session);
+        long now = System.nanoTime();
+        client.sendingSince = now - INTERVAL - 1;
+
+        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+
+        assertEquals(List.of("close 1001 keepalive timeout"), client.events());
+        assertEquals(List.of("close 1001 client went away"), backend.events());
+    }
+
+    @Test
+    void aSideBusySendingIsPingedNextTimeInstead() {
+        openBoth(session);
+        client.busy = true;
+        long now = System.nanoTime() + INTERVAL + 1;
+        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        client.busy = false;
+
+        session.keepAlive(Side.CLIENT, now + 1, INTERVAL, Runnable::run);
+
+        assertEquals(List.of("ping"), client.events(), "the skipped ping is not mistaken for an unanswered one");
+    }
+
+    @Test
+    void unsolicitedPongsAreStillRelayed() {
+        openBoth(session);
+        session.pong(Side.CLIENT, ByteBuffer.wrap(new byte[] {1, 2}));
+
+        assertEquals(1, backend.events().size());
+        assertTrue(backend.events().get(0).startsWith("pong"), backend.events().toString());
+    }
+
+    @Test
+    void theGatewaysPingsDoNotKeepASessionFromIdling() {
+        openBoth(session);
+        session.pong(Side.CLIENT, RelaySession.keepAlivePayload());
+        registry = new SessionRegistry();
+        RelaySession s = openInRegistry(client, backend);
+        s.pong(Side.CLIENT, RelaySession.keepAlivePayload());
+
+        registry.sweep(System.nanoTime() + TimeUnit.SECONDS.toNanos(ROUTE.idleTimeoutSeconds()) + 1);
+
+        assertTrue(client.events().contains("close 1001 idle timeout"), client.events().toString());
+    }
+
+    /** Containers report the gateway's own close of a session as that session's close event, synchronously. */
+    private void reportClosesBack(FakePeer peer, Side side) {
+        peer.onClose = (code, reason) -> session.sideEnded(side, code, reason);
+    }
+
+    @Test
+    void theOtherSideOfAnUnresponsiveBackendHearsThatTheBackendWasLostNotTheGatewaysOwnClose() {
+        reportClosesBack(backend, Side.BACKEND);
+        openBoth(session);
+        long now = System.nanoTime() + INTERVAL + 1;
+        session.keepAlive(Side.BACKEND, now, INTERVAL, Runnable::run);
+        session.keepAlive(Side.BACKEND, now + INTERVAL + 1, INTERVAL, Runnable::run);
+
+        assertEquals(List.of("close 1011 backend connection lost"), client.events());
+    }
+
+    @Test
+    void aFailedClientsBackendHearsThatTheClientWentAway() {
+        reportClosesBack(client, Side.CLIENT);
+        openBoth(session);
+
+        session.sideFailed(Side.CLIENT, new IOException("reset"));
+
+        assertEquals(List.of("close 1001 client went away"), backend.events());
+        assertEquals(List.of("close 1011 gateway error"), client.events());
     }
 }

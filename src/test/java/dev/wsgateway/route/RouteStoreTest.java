@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RouteStoreTest {
-    private static final RouteDefaults DEFAULTS = new RouteDefaults(5_000, 300, 65_536, List.of());
+    private static final RouteDefaults DEFAULTS = new RouteDefaults(5_000, 300, 65_536, 30, List.of());
 
     @TempDir
     Path dir;
 
     private static RouteDefinition def(String id, String path) {
         return new RouteDefinition(id, path, URI.create("ws://127.0.0.1:9000/" + id), List.of(), null, null, null,
-                true, null);
+                null, true, null);
     }
 
     private RouteStore loadedStore(Supplier<List<RouteDefinition>> seeds) throws IOException {
@@ -129,7 +129,7 @@ class RouteStoreTest {
         store.create(def("a", "/a"));
         store.create(def("b", "/b"));
         RouteDefinition newA = new RouteDefinition("a", "/a2", URI.create("wss://elsewhere/x"), List.of("p"), 10, 20,
-                30, false, "moved");
+                30, 5, false, "moved");
         store.update("a", newA, null);
         store.delete("b", null);
 
@@ -351,7 +351,7 @@ class RouteStoreTest {
         file.save(good);
         byte[] before = Files.readAllBytes(file.path());
         // A definition without a backend cannot be written as JSON.
-        RouteDefinition broken = new RouteDefinition("b", "/b", null, List.of(), null, null, null, true, null);
+        RouteDefinition broken = new RouteDefinition("b", "/b", null, List.of(), null, null, null, null, true, null);
 
         assertThrows(RuntimeException.class, () -> file.save(List.of(new StoredRoute(broken, 1))));
 
