@@ -56,7 +56,12 @@ class HandshakeIT extends GatewayTestBase {
         routes();
         RawHttp.Response response = RawHttp.handshake(base, "/ws/hs/nothing-here");
         assertEquals(404, response.status());
-        assertTrue(response.head().toLowerCase().contains("application/problem+json"));
+        assertTrue(response.body().contains("\"status\":404"), response.body());
+        // Payara's HTTP layer drops the Content-Type of any answer to a request with an Upgrade header
+        // (README, compatibility); the build says whether this server keeps it.
+        if (!Boolean.getBoolean("gateway.it.upgrade-answers-lose-content-type")) {
+            assertEquals("application/problem+json", response.header("Content-Type"));
+        }
     }
 
     @Test
