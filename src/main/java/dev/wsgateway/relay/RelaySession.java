@@ -309,9 +309,12 @@ public final class RelaySession {
         }
     }
 
-    /** The payload of the gateway's keepalive pings (a fresh buffer). */
+    /**
+     * The payload of the gateway's keepalive pings: a fresh, writable copy each time (Open Liberty's socket
+     * layer cannot write a read-only buffer).
+     */
     static ByteBuffer keepAlivePayload() {
-        return ByteBuffer.wrap(KEEPALIVE).asReadOnlyBuffer();
+        return ByteBuffer.wrap(KEEPALIVE.clone());
     }
 
     private void sideUnresponsive(Side side, String why) {

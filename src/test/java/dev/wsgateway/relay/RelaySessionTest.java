@@ -20,9 +20,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RelaySessionTest {
-    /** maxMessageBytes 16, idle timeout 60 s, connect timeout 1 s. */
+    /**
+     * maxMessageBytes 16, idle timeout 60 s, connect timeout 1 s, no keepalive pings from the registry's sweep
+     * (the keepalive tests drive {@code keepAlive} themselves, with their own times).
+     */
     private static final Route ROUTE = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 1000, 60, 16,
-            10, true, 1);
+            0, true, 1);
 
     private final FakePeer client = new FakePeer("client");
     private final FakePeer backend = new FakePeer("backend");
