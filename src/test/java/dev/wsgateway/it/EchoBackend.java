@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The real backend of the end-to-end tests (a Tyrus server in the test JVM). Echoes every message part by
@@ -19,11 +20,17 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 @ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})
 public class EchoBackend {
-    /** Every close the backend saw, in order: what the gateway told the backend. */
-    static final BlockingQueue<CloseReason> CLOSES = new LinkedBlockingQueue<>();
-    /** The request URI of every session opened, in order. */
-    static final BlockingQueue<String> OPENED = new LinkedBlockingQueue<>();
+    /** Sessions are numbered as they open, so a test can tell its own sessions from earlier tests'. */
+    static final AtomicLong SESSIONS = new AtomicLong();
+    /** Every close the backend saw, in order, with the number of the session: what the gateway told the backend. */
+    static final BlockingQueue<Event<CloseReason>> CLOSES = new LinkedBlockingQueue<>();
+    /** The path and query of every session opened, in order. */
+    static final BlockingQueue<Event<String>> OPENED = new LinkedBlockingQueue<>();
 
+    record Event<T>(long session, T value) {
+    }
+
+    private final long number = SESSIONS.incrementAndGet();
     private Session session;
     private boolean inFragmentedMessage;
 
@@ -32,7 +39,7 @@ public class EchoBackend {
         this.session = session;
         session.setMaxTextMessageBufferSize(64 * 1024 * 1024);
         session.setMaxBinaryMessageBufferSize(64 * 1024 * 1024);
-        OPENED.add(pathAndQuery(session));
+        OPENED.add(new Event<>(number, pathAndQuery(session)));
     }
 
     @OnMessage
@@ -52,7 +59,7 @@ public class EchoBackend {
 
     @OnClose
     public void close(CloseReason reason) {
-        CLOSES.add(reason);
+        CLOSES.add(new Event<>(number, reason));
     }
 
     /**

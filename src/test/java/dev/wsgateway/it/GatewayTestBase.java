@@ -8,6 +8,7 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -35,6 +36,11 @@ abstract class GatewayTestBase {
     @AfterAll
     static void stopBackend() {
         backend.close();
+    }
+
+    @BeforeEach
+    void startOfTest() {
+        TestBackend.startOfTest();
     }
 
     Admin admin() {

@@ -41,8 +41,6 @@ class RelayIT extends GatewayTestBase {
             admin.createRoute("relay-keepalive", "/relay/keepalive", backend.uri("/echo"), "\"pingIntervalSeconds\":1");
             routesCreated = true;
         }
-        EchoBackend.CLOSES.clear();
-        EchoBackend.OPENED.clear();
     }
 
     @Test
@@ -141,7 +139,7 @@ class RelayIT extends GatewayTestBase {
                     public void onOpen(Session s, EndpointConfig config) {
                     }
                 }, ClientEndpointConfig.Builder.create().build(), URI.create(ws("/relay/echo")));
-                assertTrue(EchoBackend.OPENED.poll(10, TimeUnit.SECONDS) != null);
+                TestBackend.nextOpened();
                 session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), "code " + code));
                 CloseReason atBackend = TestBackend.nextClose();
                 assertEquals(code, atBackend.getCloseCode().getCode(), "close code " + code);
@@ -191,7 +189,7 @@ class RelayIT extends GatewayTestBase {
     @Test
     void aClientThatVanishesClosesTheBackendWith1001() throws Exception {
         Socket raw = RawWebSocket.client(base, "/ws/relay/keepalive");
-        assertTrue(EchoBackend.OPENED.poll(10, TimeUnit.SECONDS) != null);
+        TestBackend.nextOpened();
         raw.close();
         CloseReason atBackend = TestBackend.nextClose();
         assertEquals(1001, atBackend.getCloseCode().getCode());

@@ -2,6 +2,7 @@ package dev.wsgateway.it;
 
 import jakarta.websocket.CloseReason;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.Server;
@@ -20,8 +21,6 @@ final class TestBackend implements AutoCloseable {
                 Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, 32 * 1024 * 1024 + 14),
                 EchoBackend.class, DeepPathBackend.class);
         server.start();
-        EchoBackend.CLOSES.clear();
-        EchoBackend.OPENED.clear();
         return new TestBackend(server);
     }
 
@@ -29,13 +28,35 @@ final class TestBackend implements AutoCloseable {
         return "ws://127.0.0.1:" + server.getPort() + path;
     }
 
-    /** The next close the backend saw, waiting at most 10 s. */
+    /** Sessions opened before this number belong to earlier tests: their late closes are not this test's. */
+    private static volatile long firstSessionOfTest = 1;
+
+    /** Called before each test: what the backend sees from now on belongs to it. */
+    static void startOfTest() {
+        firstSessionOfTest = EchoBackend.SESSIONS.get() + 1;
+    }
+
+    /** The next close of a session opened during this test, waiting at most 10 s. */
     static CloseReason nextClose() throws InterruptedException {
-        CloseReason reason = EchoBackend.CLOSES.poll(10, TimeUnit.SECONDS);
-        if (reason == null) {
-            throw new AssertionError("the backend saw no close within 10 s");
+        return next(EchoBackend.CLOSES, "close");
+    }
+
+    /** The path and query of the next session opened during this test, waiting at most 10 s. */
+    static String nextOpened() throws InterruptedException {
+        return next(EchoBackend.OPENED, "opened session");
+    }
+
+    private static <T> T next(BlockingQueue<EchoBackend.Event<T>> events, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            EchoBackend.Event<T> e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("the backend saw no " + what + " of this test within 10 s");
+            }
+            if (e.session() >= firstSessionOfTest) {
+                return e.value();
+            }
         }
-        return reason;
     }
 
     @Override
