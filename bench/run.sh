@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The relay benchmark: direct vs nginx vs the gateway, in one interleaved run. Run by hand (never from
+# `mvn verify` or CI); see the "Benchmark" section of README.md.
+#
+#   bench/run.sh                       # gateway on 127.0.0.1:8080 (management 9990)
+#   GATEWAY_PORT=8280 bench/run.sh     # with a WildFly port offset of 200 (management 10190), when 8080 is busy
+#
+# Starts, each in its own process group: the echo backend (node, 127.0.0.1:$BACKEND_PORT), nginx in the
+# foreground with bench/nginx.conf.in (127.0.0.1:$NGINX_PORT), and WildFly with the gateway via
+# `mvn wildfly:run`; creates the route /bench -> the backend over the admin API; runs bench/bench.js;
+# and stops everything it started on exit, failure or Ctrl-C.
+# Knobs (environment): GATEWAY_PORT (8080), BACKEND_PORT (9301), NGINX_PORT (9302), BENCH_ROUNDS (3),
+# BENCH_SECONDS (2), BENCH_IDLE_CONNS (5000), BENCH_PROFILE (1), GATEWAY_ADMIN_PASSWORD (admin).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+GATEWAY_PORT=${GATEWAY_PORT:-8080}
+BACKEND_PORT=${BACKEND_PORT:-9301}
+NGINX_PORT=${NGINX_PORT:-9302}
+ADMIN_PASSWORD=${GATEWAY_ADMIN_PASSWORD:-admin}
+if [ "$GATEWAY_PORT" -lt 8080 ]; then echo "GATEWAY_PORT must be 8080 or more (WildFly port offset)" >&2; exit 1; fi
+OFFSET=$((GATEWAY_PORT - 8080))
+MGMT_PORT=$((9990 + OFFSET))
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=$ROOT/bench/results/$STAMP
+mkdir -p "$OUT/nginx"
+T_START=$(date +%s)
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# ---------- preconditions ----------
+command -v nginx >/dev/null || { echo "nginx not found: apt-get install -y nginx-light" >&2; exit 1; }
+command -v jcmd >/dev/null || { echo "jcmd not found (a JDK 17+ is needed)" >&2; exit 1; }
+[ -d bench/node_modules/ws ] || { echo "run 'npm ci' in bench/ first" >&2; exit 1; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$BACKEND_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$MGMT_PORT"; do
+  if port_busy "$p"; then
+    echo "port 127.0.0.1:$p is already in use; pick others (GATEWAY_PORT=8280 for WildFly with offset 200, BACKEND_PORT, NGINX_PORT)" >&2
+    exit 1
+  fi
+done
+# 5,000 idle connections: 5,000 sockets in the client and the backend, 10,000 in a proxy.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $(( ${BENCH_IDLE_CONNS:-5000} * 2 + 1000 )) ]; then
+  echo "open-file limit $(ulimit -n) is too low for ${BENCH_IDLE_CONNS:-5000} idle connections through a proxy" >&2
+  exit 1
+fi
+
+# ---------- process bookkeeping: every process group we start, stopped on exit ----------
+GROUPS_STARTED=()
+start_group() { # name logfile command...
+  local name=$1 logfile=$2; shift 2
+  setsid "$@" >"$logfile" 2>&1 < /dev/null &
+  local pid=$!
+  # a background job of a non-interactive shell is not a group leader, so setsid does not fork:
+  # the pid is the new process group's id. Check it.
+  sleep 0.2
+  if [ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" != "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    echo "$name: not in its own process group" >&2; exit 1
+  fi
+  GROUPS_STARTED+=("$name:$pid")
+  eval "${name}_PGID=$pid"
+}
+stop_group() { # name pgid
+  local name=$1 pgid=$2
+  kill -0 -- -"$pgid" 2>/dev/null || return 0
+  kill -TERM -- -"$pgid" 2>/dev/null || true
+  for _ in $(seq 1 40); do # WildFly shuts down gracefully on SIGTERM; give it 20 s
+    kill -0 -- -"$pgid" 2>/dev/null || { log "stopped $name"; return 0; }
+    sleep 0.5
+  done
+  log "$name did not stop on SIGTERM; killing its process group"
+  kill -KILL -- -"$pgid" 2>/dev/null || true
+  sleep 0.5
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  local i entry
+  for (( i=${#GROUPS_STARTED[@]}-1; i>=0; i-- )); do
+    entry=${GROUPS_STARTED[$i]}
+    stop_group "${entry%%:*}" "${entry##*:}"
+  done
+  local left=""
+  for entry in "${GROUPS_STARTED[@]}"; do
+    left+=$(ps -o pid=,args= -g "${entry##*:}" 2>/dev/null || true)
+  done
+  if [ -n "$left" ]; then
+    echo "WARNING: processes started by the benchmark are still running:" >&2; echo "$left" >&2
+  elif [ ${#GROUPS_STARTED[@]} -gt 0 ]; then
+    log "checked with ps: none of the processes the benchmark started is left (groups ${GROUPS_STARTED[*]})"
+  fi
+  log "total time $(( $(date +%s) - T_START )) s; logs and results in $OUT"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------- backend ----------
+log "starting the echo backend on 127.0.0.1:$BACKEND_PORT"
+start_group backend "$OUT/backend.log" node bench/backend.js "$BACKEND_PORT"
+
+# ---------- nginx ----------
+log "starting nginx on 127.0.0.1:$NGINX_PORT ($(nginx -v 2>&1 | sed 's/.*: //'))"
+sed -e "s#@NGINX_PORT@#$NGINX_PORT#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@RUN_DIR@#$OUT/nginx#g" \
+  bench/nginx.conf.in > "$OUT/nginx/nginx.conf"
+start_group nginx "$OUT/nginx/stdout.log" nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" -e "$OUT/nginx/error.log"
+
+# ---------- WildFly with the gateway ----------
+log "starting WildFly with the gateway (mvn wildfly:run) on 127.0.0.1:$GATEWAY_PORT, management $MGMT_PORT"
+WF_ARGS=(-B wildfly:run -DskipTests "-Dwildfly.port=$MGMT_PORT")
+[ "$OFFSET" -ne 0 ] && WF_ARGS+=("-Dwildfly.serverArgs=-Djboss.socket.binding.port-offset=$OFFSET")
+start_group wildfly "$OUT/wildfly.log" env GATEWAY_ADMIN_PASSWORD="$ADMIN_PASSWORD" mvn "${WF_ARGS[@]}"
+
+wait_until() { # description timeout-seconds command...
+  local what=$1 limit=$2; shift 2
+  local deadline=$(( $(date +%s) + limit ))
+  until "$@"; do
+    if [ "$(date +%s)" -gt "$deadline" ]; then echo "timed out after $limit s waiting for $what" >&2; return 1; fi
+    sleep 1
+  done
+}
+wait_until "the backend" 20 port_busy "$BACKEND_PORT"
+wait_until "nginx" 20 port_busy "$NGINX_PORT"
+NGINX_MASTER_PID=$(cat "$OUT/nginx/nginx.pid")
+gateway_ready() {
+  if grep -q "BUILD FAILURE" "$OUT/wildfly.log" || ! kill -0 "$wildfly_PGID" 2>/dev/null; then
+    echo "mvn wildfly:run failed; see $OUT/wildfly.log" >&2; exit 1
+  fi
+  # wildfly:run (re)deploys the WAR after the server has started; a previous run's deployment is booted
+  # first and then replaced, so wait for "Deployed" / "Replaced deployment" after "started in", then ready.
+  awk '/WFLYSRV0025/ { s = 1 } s && /WFLYSRV00(10|16)/ { f = 1 } END { exit !f }' "$OUT/wildfly.log" &&
+    curl -sf "http://127.0.0.1:$MGMT_PORT/health/ready" 2>/dev/null | grep -q '"ws-gateway-routes","status":"UP"'
+}
+wait_until "the gateway to be ready" 600 gateway_ready
+GATEWAY_PID=$(ps -o pid=,args= -g "$wildfly_PGID" | awk '/jboss-modules\.jar/ { print $1; exit }')
+[ -n "$GATEWAY_PID" ] || { echo "cannot find WildFly's JVM in process group $wildfly_PGID" >&2; exit 1; }
+log "gateway ready after $(( $(date +%s) - T_START )) s (WildFly JVM pid $GATEWAY_PID)"
+
+# the route /bench -> the backend (created, or replaced if a previous run left it in the route store)
+ROUTE='{"id":"bench","path":"/bench","backend":"ws://127.0.0.1:'"$BACKEND_PORT"'","description":"relay benchmark"}'
+API=http://127.0.0.1:$GATEWAY_PORT/api/admin/routes
+code=$(curl -s -o "$OUT/route.json" -w '%{http_code}' -u "admin:$ADMIN_PASSWORD" -H 'Content-Type: application/json' "$API" -d "$ROUTE")
+if [ "$code" = 409 ]; then
+  code=$(curl -s -o "$OUT/route.json" -w '%{http_code}' -u "admin:$ADMIN_PASSWORD" -X PUT -H 'Content-Type: application/json' "$API/bench" -d "$ROUTE")
+fi
+case "$code" in 200|201) log "route /bench -> ws://127.0.0.1:$BACKEND_PORT ($code)";; *) echo "creating the route failed: HTTP $code $(cat "$OUT/route.json")" >&2; exit 1;; esac
+
+# ---------- machine ----------
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "nproc: $(nproc)"; free -h; echo "uptime before: $(uptime)"
+  echo "node $(node -v), ws $(node -p "require('./bench/node_modules/ws/package.json').version"), $(nginx -v 2>&1), $(java -version 2>&1 | head -1)"
+} > "$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+# ---------- the run ----------
+export BENCH_DIRECT_URL=ws://127.0.0.1:$BACKEND_PORT
+export BENCH_NGINX_URL=ws://127.0.0.1:$NGINX_PORT
+export BENCH_GATEWAY_URL=ws://127.0.0.1:$GATEWAY_PORT/ws/bench
+export GATEWAY_ADMIN_URL=http://127.0.0.1:$GATEWAY_PORT/api/admin GATEWAY_ADMIN_AUTH="admin:$ADMIN_PASSWORD"
+export NGINX_MASTER_PID GATEWAY_PID BENCH_OUT=$OUT
+# In its own process group (with its driver children) and waited for with `wait`, so that a signal to this
+# script alone runs the trap at once; the trap stops this group first.
+set +e
+setsid node bench/bench.js &
+bench_PGID=$!
+GROUPS_STARTED+=("bench:$bench_PGID")
+wait "$bench_PGID"
+rc=$?
+set -e
+echo "uptime after: $(uptime)" | tee -a "$OUT/machine.txt"
+echo "machine: $(nproc) cores, shared; see $OUT/machine.txt"
+exit $rc
