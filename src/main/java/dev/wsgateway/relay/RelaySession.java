@@ -294,6 +294,11 @@ public final class RelaySession {
             }
             return;
         }
+        if (flow(side.other()).midMessage) {
+            // A fragmented message to this side is under way: a ping now could wait behind it inside the
+            // container while holding the side's send lock. Data is flowing to it; a stuck send is caught above.
+            return;
+        }
         if (nowNanos - flow.lastHeardNanos >= intervalNanos) {
             // Sent elsewhere: a ping into a dead connection's full buffer may block, and must not stop the timer.
             flow.pingSentNanos = nowNanos;
@@ -396,6 +401,8 @@ public final class RelaySession {
         private long messageBytes;
         private volatile long lastHeardNanos = System.nanoTime();
         private volatile long pingSentNanos;
+        /** Between the first and the last frame of a fragmented message from this side. */
+        private volatile boolean midMessage;
         private volatile long frames;
         private volatile long messages;
         private volatile long bytes;
@@ -422,6 +429,7 @@ public final class RelaySession {
                 messages++;
                 messageBytes = 0;
             }
+            midMessage = !last;
             return true;
         }
 

@@ -745,4 +745,18 @@ class RelaySessionTest {
         assertEquals(List.of("close 1001 client went away"), backend.events());
         assertEquals(List.of("close 1011 gateway error"), client.events());
     }
+
+    @Test
+    void aSideReceivingAFragmentedMessageIsNotPingedInTheMiddleOfIt() {
+        openBoth(session);
+        session.text(Side.BACKEND, "part", false);
+        long now = System.nanoTime() + INTERVAL + 1;
+
+        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        assertEquals(List.of("text part …"), client.events(), "no ping between the parts of a message");
+
+        session.text(Side.BACKEND, "end", true);
+        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        assertEquals(List.of("text part …", "text end", "ping"), client.events());
+    }
 }
