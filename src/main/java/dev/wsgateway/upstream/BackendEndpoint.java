@@ -23,6 +23,7 @@ final class BackendEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
+        TyrusSockets.noDelay(session);
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (part, last) ->
                 relay.text(Side.BACKEND, part, last));
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) ->
