@@ -225,13 +225,12 @@ public final class RelaySession {
      * endpoints' heartbeats and are passed on. Pings are answered by each side's own container.
      */
     public void pong(Side from, ByteBuffer applicationData) {
-        if (applicationData.equals(keepAlivePayload())) {
-            Flow flow = flow(from);
+        Flow flow = flow(from);
+        flow.lastHeardNanos = System.nanoTime();
+        if (applicationData.equals(ByteBuffer.wrap(KEEPALIVE))) {
             flow.pingSentNanos = 0;
-            flow.lastHeardNanos = System.nanoTime();
             return;
         }
-        flow(from).lastHeardNanos = System.nanoTime();
         Peer to = target(from);
         if (to == null) {
             return;

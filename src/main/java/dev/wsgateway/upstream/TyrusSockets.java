@@ -49,19 +49,22 @@ final class TyrusSockets {
     }
 
     private static Object field(Object target, String name) throws ReflectiveOperationException {
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+        Field field = null;
+        for (Class<?> c = target.getClass(); c != null && field == null; c = c.getSuperclass()) {
             try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                Object value = f.get(target);
-                if (value == null) {
-                    throw new NoSuchFieldException(name + " is null in " + c.getName());
-                }
-                return value;
+                field = c.getDeclaredField(name);
             } catch (NoSuchFieldException e) {
                 // look in the superclass
             }
         }
-        throw new NoSuchFieldException(name + " in " + target.getClass().getName());
+        if (field == null) {
+            throw new NoSuchFieldException(name + " in " + target.getClass().getName());
+        }
+        field.setAccessible(true);
+        Object value = field.get(target);
+        if (value == null) {
+            throw new NoSuchFieldException(name + " is null in " + target.getClass().getName());
+        }
+        return value;
     }
 }
