@@ -36,6 +36,47 @@ final class RawWebSocket {
         return socket;
     }
 
+    /**
+     * Closes a raw client's connection the way RFC 6455 asks of a client: sends a (masked) close frame with this
+     * code and reason, waits for the server's close frame and only then closes the TCP connection.
+     * Returns the code of the server's close frame.
+     */
+    static int closeCleanly(Socket socket, int code, String reason) throws IOException {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        byte[] frame = new byte[2 + 4 + payload.length];
+        frame[0] = (byte) 0x88;                      // FIN, close
+        frame[1] = (byte) (0x80 | payload.length);   // masked, length < 126
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        socket.getOutputStream().write(frame);
+        InputStream in = socket.getInputStream();
+        while (true) {
+            int first = in.read();
+            int second = in.read();
+            if (first < 0 || second < 0) {
+                throw new IOException("the connection ended before the server's close frame");
+            }
+            int length = second & 0x7F;
+            if (length == 126) {
+                length = (in.read() << 8) | in.read();
+            } else if (length == 127) {
+                throw new IOException("unexpected 64-bit frame length");
+            }
+            byte[] body = in.readNBytes(length);
+            if ((first & 0x0F) == 0x8) {
+                socket.close();
+                return body.length >= 2 ? ((body[0] & 0xFF) << 8) | (body[1] & 0xFF) : 1005;
+            }
+        }
+    }
+
     /** A one-connection backend on loopback that accepts the handshake; {@link #vanish()} drops the TCP connection. */
     static final class VanishingBackend implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -46,7 +46,36 @@ final class TestBackend implements AutoCloseable {
         return next(EchoBackend.OPENED, "opened session");
     }
 
+    /** The number of the next backend session opened during this test, waiting at most 10 s. */
+    static long nextOpenedSession() throws InterruptedException {
+        return nextEvent(EchoBackend.OPENED, "opened session").session();
+    }
+
+    /**
+     * The close of one backend session, waiting at most 10 s; closes of other sessions seen meanwhile are
+     * set aside (they belong to other parts of the test) and named if this one does not come.
+     */
+    static CloseReason closeOf(long session) throws InterruptedException {
+        StringBuilder others = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            EchoBackend.Event<CloseReason> e = EchoBackend.CLOSES.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("backend session " + session + " saw no close within 10 s; other closes: " + others);
+            }
+            if (e.session() == session) {
+                return e.value();
+            }
+            others.append(" #").append(e.session()).append(' ').append(e.value());
+        }
+    }
+
     private static <T> T next(BlockingQueue<EchoBackend.Event<T>> events, String what) throws InterruptedException {
+        return nextEvent(events, what).value();
+    }
+
+    private static <T> EchoBackend.Event<T> nextEvent(BlockingQueue<EchoBackend.Event<T>> events, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             EchoBackend.Event<T> e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -54,7 +83,7 @@ final class TestBackend implements AutoCloseable {
                 throw new AssertionError("the backend saw no " + what + " of this test within 10 s");
             }
             if (e.session() >= firstSessionOfTest) {
-                return e.value();
+                return e;
             }
         }
     }
