@@ -1,5 +1,6 @@
 package dev.wsgateway.route;
 
+import jakarta.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,14 +8,16 @@ import java.util.List;
 /**
  * An effective, immutable route as the edge uses it. {@code subprotocols} is the allow-list
  * (empty: whatever the backend accepts); {@code idleTimeoutSeconds} 0 means no idle timeout;
- * {@code pingIntervalSeconds} 0 means no keepalive pings.
+ * {@code pingIntervalSeconds} 0 means no keepalive pings; {@code policies} are the route's handshake policy
+ * entries as written (validated), compiled into a chain by the policy catalog.
  */
 public record Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
                     int idleTimeoutSeconds, int maxMessageBytes, int pingIntervalSeconds, boolean enabled,
-                    long version) {
+                    List<JsonObject> policies, long version) {
 
     public Route {
         subprotocols = List.copyOf(subprotocols);
+        policies = List.copyOf(policies);
     }
 
     /** The client's requested subprotocols this route lets through to the backend, in the client's order. */

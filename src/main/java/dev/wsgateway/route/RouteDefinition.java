@@ -2,7 +2,6 @@ package dev.wsgateway.route;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -29,7 +28,8 @@ public record RouteDefinition(
         Integer maxMessageBytes,
         Integer pingIntervalSeconds,
         boolean enabled,
-        String description) {
+        String description,
+        List<JsonObject> policies) {
 
     public static final int MAX_CONNECT_TIMEOUT_MILLIS = 120_000;
     public static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -42,18 +42,32 @@ public record RouteDefinition(
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
     private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
-            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "pingIntervalSeconds", "enabled", "description", "version");
+            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "pingIntervalSeconds", "enabled", "description", "policies", "version");
 
     public RouteDefinition {
         subprotocols = List.copyOf(subprotocols);
+        policies = List.copyOf(policies);
     }
 
-    /** Parses and validates; every problem found is reported at once. */
+    /** Checks a route's "policies" array beyond its shape: each entry's type and settings. */
+    @FunctionalInterface
+    public interface PolicyCheck {
+        PolicyCheck NONE = policies -> List.of();
+
+        /** Every problem, with field names like {@code policies[1].issuer}. */
+        List<FieldError> problems(List<JsonObject> policies);
+    }
+
     public static RouteDefinition fromJson(JsonObject json) {
-        Fields f = new Fields(json);
+        return fromJson(json, PolicyCheck.NONE);
+    }
+
+    /** Parses and validates, policies with {@code policyCheck}; every problem found is reported at once. */
+    public static RouteDefinition fromJson(JsonObject json, PolicyCheck policyCheck) {
+        JsonFields f = new JsonFields(json, "");
         for (String name : json.keySet()) {
             if (!KNOWN_FIELDS.contains(name)) {
-                f.errors.add(new FieldError(name, "unknown field"));
+                f.error(name, "unknown field");
             }
         }
         String id = f.string("id", true);
@@ -78,14 +92,18 @@ public record RouteDefinition(
         if (description != null && description.length() > MAX_DESCRIPTION) {
             f.error("description", "must be at most " + MAX_DESCRIPTION + " characters");
         }
-        if (!f.errors.isEmpty()) {
-            throw new InvalidRouteException(f.errors);
+        List<JsonObject> policies = policies(f);
+        if (policies != null) {
+            f.errors().addAll(policyCheck.problems(policies));
+        }
+        if (!f.errors().isEmpty()) {
+            throw new InvalidRouteException(f.errors());
         }
         return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, ping,
-                enabled == null || enabled, description);
+                enabled == null || enabled, description, policies == null ? List.of() : policies);
     }
 
-    private static URI backendUri(Fields f, String text) {
+    private static URI backendUri(JsonFields f, String text) {
         if (text == null) {
             return null;
         }
@@ -111,8 +129,8 @@ public record RouteDefinition(
         return null;
     }
 
-    private static List<String> subprotocols(Fields f) {
-        JsonValue value = f.json.get("subprotocols");
+    private static List<String> subprotocols(JsonFields f) {
+        JsonValue value = f.json().get("subprotocols");
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return List.of();
         }
@@ -134,6 +152,27 @@ public record RouteDefinition(
         return new ArrayList<>(seen);
     }
 
+    /** The "policies" array's entries, each an object naming its "type"; null when the array is malformed. */
+    private static List<JsonObject> policies(JsonFields f) {
+        JsonValue value = f.json().get("policies");
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            f.error("policies", "must be an array of policy objects");
+            return null;
+        }
+        List<JsonObject> policies = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof JsonObject o) || !(o.get("type") instanceof JsonString)) {
+                f.error("policies[" + i + "]", "must be an object with a string \"type\"");
+                return null;
+            }
+            policies.add(o);
+        }
+        return policies;
+    }
+
     /** The effective route: unset settings take the gateway-wide defaults. */
     public Route compile(long version, RouteDefaults defaults) {
         return new Route(id, path, backend,
@@ -142,12 +181,12 @@ public record RouteDefinition(
                 idleTimeoutSeconds != null ? idleTimeoutSeconds : defaults.idleTimeoutSeconds(),
                 maxMessageBytes != null ? maxMessageBytes : defaults.maxMessageBytes(),
                 pingIntervalSeconds != null ? pingIntervalSeconds : defaults.pingIntervalSeconds(),
-                enabled, version);
+                enabled, policies, version);
     }
 
     public RouteDefinition withId(String newId) {
         return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
-                maxMessageBytes, pingIntervalSeconds, enabled, description);
+                maxMessageBytes, pingIntervalSeconds, enabled, description, policies);
     }
 
     public JsonObjectBuilder toJson() {
@@ -172,81 +211,9 @@ public record RouteDefinition(
         if (description != null) {
             b.add("description", description);
         }
+        if (!policies.isEmpty()) {
+            b.add("policies", Json.createArrayBuilder(policies));
+        }
         return b;
-    }
-
-    /** Reads typed fields, collecting a message per field that is there but of the wrong type or range. */
-    private static final class Fields {
-        final JsonObject json;
-        final List<FieldError> errors = new ArrayList<>();
-
-        Fields(JsonObject json) {
-            this.json = json;
-        }
-
-        void error(String field, String message) {
-            errors.add(new FieldError(field, message));
-        }
-
-        private JsonValue present(String name) {
-            JsonValue v = json.get(name);
-            return v == null || v.getValueType() == JsonValue.ValueType.NULL ? null : v;
-        }
-
-        String string(String name, boolean required) {
-            JsonValue v = present(name);
-            if (v == null) {
-                if (required) {
-                    error(name, "is required");
-                }
-                return null;
-            }
-            if (!(v instanceof JsonString s)) {
-                error(name, "must be a string");
-                return null;
-            }
-            if (required && s.getString().isBlank()) {
-                error(name, "must not be blank");
-                return null;
-            }
-            return s.getString();
-        }
-
-        Integer integer(String name, int min, int max) {
-            JsonValue v = present(name);
-            if (v == null) {
-                return null;
-            }
-            if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-                error(name, "must be an integer");
-                return null;
-            }
-            long value;
-            try {
-                value = n.bigIntegerValueExact().longValueExact();
-            } catch (ArithmeticException e) {
-                value = Long.MAX_VALUE;
-            }
-            if (value < min || value > max) {
-                error(name, "must be between " + min + " and " + max);
-                return null;
-            }
-            return (int) value;
-        }
-
-        Boolean bool(String name) {
-            JsonValue v = present(name);
-            if (v == null) {
-                return null;
-            }
-            if (v == JsonValue.TRUE || v == JsonValue.FALSE) {
-                return v == JsonValue.TRUE;
-            }
-            if (v.getValueType() == JsonValue.ValueType.TRUE || v.getValueType() == JsonValue.ValueType.FALSE) {
-                return v.getValueType() == JsonValue.ValueType.TRUE;
-            }
-            error(name, "must be true or false");
-            return null;
-        }
     }
 }

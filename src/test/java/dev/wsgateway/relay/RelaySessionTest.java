@@ -25,7 +25,7 @@ class RelaySessionTest {
      * (the keepalive tests drive {@code keepAlive} themselves, with their own times).
      */
     private static final Route ROUTE = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 1000, 60, 16,
-            0, true, 1);
+            0, true, List.of(), 1);
 
     private final FakePeer client = new FakePeer("client");
     private final FakePeer backend = new FakePeer("backend");
@@ -549,7 +549,7 @@ class RelaySessionTest {
     @Test
     void sweepNeverTimesOutARouteWithoutIdleTimeout() {
         registry = new SessionRegistry();
-        Route noIdle = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 1000, 0, 16, 0, true, 1);
+        Route noIdle = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 1000, 0, 16, 0, true, List.of(), 1);
         RelaySession s = registry.open(noIdle, "192.0.2.7");
         s.backendOpened(backend, null);
         s.clientOpened(client);

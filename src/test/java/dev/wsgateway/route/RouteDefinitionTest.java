@@ -347,7 +347,7 @@ class RouteDefinitionTest {
         Route r = d.compile(3, DEFAULTS);
 
         assertEquals(new Route("echo", "/echo", URI.create("ws://127.0.0.1:9000/ws"), List.of("default.proto"),
-                5_000, 300, 65_536, 30, false, 3), r);
+                5_000, 300, 65_536, 30, false, List.of(), 3), r);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RoutePathsAndMatchingTest {
 
     private static Route route(String id, String path, String backend, List<String> subprotocols) {
-        return new Route(id, path, URI.create(backend), subprotocols, 1000, 60, 1024, 30, true, 1);
+        return new Route(id, path, URI.create(backend), subprotocols, 1000, 60, 1024, 30, true, List.of(), 1);
     }
 
     private static Route route(String id, String path) {
@@ -104,7 +104,7 @@ class RoutePathsAndMatchingTest {
 
     @Test
     void matchesDisabledRoutesToo() {
-        Route disabled = new Route("off", "/off", URI.create("ws://h/"), List.of(), 1, 1, 1, 0, false, 1);
+        Route disabled = new Route("off", "/off", URI.create("ws://h/"), List.of(), 1, 1, 1, 0, false, List.of(), 1);
         assertEquals(Optional.of(disabled), new RouteTable(List.of(disabled)).match("/off/x"));
     }
 

@@ -28,7 +28,7 @@ class RouteStoreTest {
 
     private static RouteDefinition def(String id, String path) {
         return new RouteDefinition(id, path, URI.create("ws://127.0.0.1:9000/" + id), List.of(), null, null, null,
-                null, true, null);
+                null, true, null, List.of());
     }
 
     private RouteStore loadedStore(Supplier<List<RouteDefinition>> seeds) throws IOException {
@@ -129,7 +129,7 @@ class RouteStoreTest {
         store.create(def("a", "/a"));
         store.create(def("b", "/b"));
         RouteDefinition newA = new RouteDefinition("a", "/a2", URI.create("wss://elsewhere/x"), List.of("p"), 10, 20,
-                30, 5, false, "moved");
+                30, 5, false, "moved", List.of());
         store.update("a", newA, null);
         store.delete("b", null);
 
@@ -351,7 +351,7 @@ class RouteStoreTest {
         file.save(good);
         byte[] before = Files.readAllBytes(file.path());
         // A definition without a backend cannot be written as JSON.
-        RouteDefinition broken = new RouteDefinition("b", "/b", null, List.of(), null, null, null, null, true, null);
+        RouteDefinition broken = new RouteDefinition("b", "/b", null, List.of(), null, null, null, null, true, null, List.of());
 
         assertThrows(RuntimeException.class, () -> file.save(List.of(new StoredRoute(broken, 1))));
 
