@@ -1,6 +1,16 @@
 package dev.wsgateway.config;
 
 import dev.wsgateway.edge.HandshakeGate;
+import dev.wsgateway.identity.ApiKeyStore;
+import dev.wsgateway.identity.BasicUserStore;
+import dev.wsgateway.identity.RevocationStore;
+import dev.wsgateway.policy.Cidr;
+import dev.wsgateway.policy.ClientAddresses;
+import dev.wsgateway.policy.GatewayDefaults;
+import dev.wsgateway.policy.handshake.PolicyCatalog;
+import dev.wsgateway.policy.handshake.PolicyFactory;
+import dev.wsgateway.relay.CloseCodes;
+import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.RouteDefinition;
 import dev.wsgateway.route.RouteFile;
@@ -9,20 +19,26 @@ import dev.wsgateway.upstream.BackendConnector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
 
 /** Builds the gateway's long-lived parts from the settings, loads the routes at start, closes it all at stop. */
 @ApplicationScoped
@@ -33,12 +49,19 @@ public class GatewayBeans {
     @Inject
     GatewaySettings settings;
 
+    static final Close REVOKED = new Close(CloseCodes.POLICY_VIOLATION, "credential revoked");
+    static final Close REVOKED_TO_BACKEND = new Close(CloseCodes.GOING_AWAY, "client credential revoked");
+
+    @Inject
+    Config config;
+
     private volatile String loadFailure;
 
     @Produces
     @Singleton
-    RouteStore routeStore() {
-        return new RouteStore(new RouteFile(settings.dataDir()), settings.routeDefaults(), GatewayBeans::seedRoutes);
+    RouteStore routeStore(PolicyCatalog catalog) {
+        return new RouteStore(new RouteFile(settings.dataDir()), settings.routeDefaults(),
+                () -> seedRoutes(catalog::problems));
     }
 
     @Produces
@@ -63,13 +86,69 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
+    GatewayDefaults gatewayDefaults() {
+        return key -> config.getOptionalValue(key, String.class);
+    }
+
+    @Produces
+    @Singleton
+    ClientAddresses clientAddresses(GatewayDefaults defaults) {
+        return new ClientAddresses(defaults.list("gateway.trusted-proxies").stream().map(Cidr::parse).toList());
+    }
+
+    @Produces
+    @Singleton
+    ApiKeyStore apiKeyStore() {
+        return new ApiKeyStore(settings.dataDir(), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    BasicUserStore basicUserStore() {
+        return new BasicUserStore(settings.dataDir(), Clock.systemUTC());
+    }
+
+    /** Also the {@link dev.wsgateway.policy.Revocations} the policies ask. */
+    @Produces
+    @Singleton
+    RevocationStore revocationStore() {
+        return new RevocationStore(settings.dataDir(), Clock.systemUTC());
+    }
+
+    /** Every {@link PolicyFactory} bean, and the gateway-wide entries of {@code gateway.policies} (a JSON array). */
+    @Produces
+    @Singleton
+    PolicyCatalog policyCatalog(@Any Instance<PolicyFactory> factories, GatewayDefaults defaults) {
+        List<JsonObject> global = new ArrayList<>();
+        String text = defaults.get("gateway.policies").orElse("[]");
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            for (JsonValue v : reader.readArray()) {
+                global.add(v.asJsonObject());
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("gateway.policies must be a JSON array of policy objects", e);
+        }
+        return new PolicyCatalog(factories.stream().toList(), global);
+    }
+
+    @Produces
+    @Singleton
     HandshakeGate handshakeGate() {
         return new HandshakeGate(settings.handshakeMaxPending(), settings.handshakeMaxPendingPerRoute());
     }
 
-    /** Loads the route store as the application starts; readiness stays DOWN until this succeeded. */
-    void start(@Observes @Initialized(ApplicationScoped.class) Object event, RouteStore routes) {
+    /**
+     * Loads the stores as the application starts; readiness stays DOWN until this succeeded. Revoking a key
+     * or a credential closes the live sessions that use it.
+     */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event, RouteStore routes, ApiKeyStore keys,
+               BasicUserStore users, RevocationStore revocations, SessionRegistry sessions, PolicyCatalog catalog) {
+        keys.onRevoked(key -> sessions.closeMatching(c -> key.id().equals(c.apiKeyId()), REVOKED, REVOKED_TO_BACKEND));
+        revocations.onRevoked(r -> sessions.closeMatching(r::matches, REVOKED, REVOKED_TO_BACKEND));
         try {
+            keys.load();
+            users.load();
+            revocations.load();
             routes.load();
             LOG.info(() -> "ws-gateway: " + routes.list().size() + " routes loaded from " + settings.dataDir());
         } catch (IOException | RuntimeException e) {
@@ -83,7 +162,7 @@ public class GatewayBeans {
         return loadFailure;
     }
 
-    static List<RouteDefinition> seedRoutes() {
+    static List<RouteDefinition> seedRoutes(RouteDefinition.PolicyCheck policyCheck) {
         try (InputStream in = GatewayBeans.class.getResourceAsStream(SEED_ROUTES)) {
             if (in == null) {
                 return List.of();
@@ -91,7 +170,7 @@ public class GatewayBeans {
             try (JsonReader reader = Json.createReader(in)) {
                 List<RouteDefinition> seeds = new ArrayList<>();
                 for (JsonValue v : reader.readArray()) {
-                    seeds.add(RouteDefinition.fromJson(v.asJsonObject()));
+                    seeds.add(RouteDefinition.fromJson(v.asJsonObject(), policyCheck));
                 }
                 return seeds;
             }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * The relay endpoint's configurator. Everything was decided by the upgrade filter before the container
  * got here; this hands the filter's decision to the session: the backend's subprotocol into the 101, and
- * the HeaderSet, route and principal into the session's user properties, read-only.
+ * the HeaderSet, route, principal and what the policies learned into the session's user properties, read-only.
  */
 public class GatewayConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -49,6 +49,7 @@ public class GatewayConfigurator extends ServerEndpointConfig.Configurator {
         if (handover.principal() != null) {
             properties.put(SessionProperties.PRINCIPAL, handover.principal());
         }
+        properties.put(SessionProperties.CREDENTIALS, handover.credentials());
     }
 
     static Map<String, List<String>> headerSet(Map<String, List<String>> headers) {

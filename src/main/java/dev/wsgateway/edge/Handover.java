@@ -1,5 +1,6 @@
 package dev.wsgateway.edge;
 
+import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.route.Route;
 import java.security.Principal;
@@ -8,7 +9,7 @@ import java.security.Principal;
  * What the upgrade filter decided for one handshake, handed to the {@link GatewayConfigurator} on the
  * same thread: the container calls the configurator from inside {@code upgradeHttpToWebSocket}.
  */
-record Handover(Route route, RelaySession relay, String subprotocol, Principal principal) {
+record Handover(Route route, RelaySession relay, String subprotocol, Principal principal, Credentials credentials) {
     private static final ThreadLocal<Handover> CURRENT = new ThreadLocal<>();
 
     static Handover current() {

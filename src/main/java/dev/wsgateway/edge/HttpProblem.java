@@ -12,6 +12,21 @@ final class HttpProblem {
     private HttpProblem() {
     }
 
+    static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> status < 500 ? "Client Error" : "Server Error";
+        };
+    }
+
     static void send(HttpServletResponse response, int status, String title, String detail,
                      Map<String, String> headers) throws IOException {
         if (response.isCommitted()) {

@@ -9,8 +9,13 @@ public final class SessionProperties {
     public static final String HANDSHAKE_HEADERS = "gateway.handshake.headers";
     /** {@link dev.wsgateway.route.Route}: the route the handshake matched. */
     public static final String ROUTE = "gateway.route";
-    /** {@link java.security.Principal}: who authenticated the handshake; absent when nobody did. */
+    /** {@link java.security.Principal}: who authenticated the handshake (a gateway policy, else the container); absent when nobody did. */
     public static final String PRINCIPAL = "gateway.principal";
+    /**
+     * {@link dev.wsgateway.policy.Credentials}: what the handshake policies learned (principal, API key id,
+     * token id, subject, claims, expiry); {@code Credentials.ANONYMOUS} when no policy authenticated.
+     */
+    public static final String CREDENTIALS = "gateway.credentials";
     /** {@link dev.wsgateway.relay.RelaySession}: the relayed pair this session belongs to. */
     public static final String RELAY = "gateway.relay";
 

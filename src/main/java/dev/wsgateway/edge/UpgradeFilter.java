@@ -1,5 +1,10 @@
 package dev.wsgateway.edge;
 
+import dev.wsgateway.policy.ClientAddresses;
+import dev.wsgateway.policy.Credentials;
+import dev.wsgateway.policy.handshake.HandshakeContext;
+import dev.wsgateway.policy.handshake.HandshakeDecision;
+import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.Route;
@@ -17,8 +22,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +36,8 @@ import java.util.logging.Logger;
 /**
  * The gateway's front door for {@code /ws/<route path>/<rest>}. Every decision is taken here, before the
  * container's upgrade, so a rejection is a real HTTP response: 404 no route, 426/400 not a WebSocket
- * handshake, 503 not ready or too many handshakes waiting, 502 backend refused or unreachable, 504 backend
- * too slow.
+ * handshake, then the route's handshake policies (401, 403, 429, ...), 503 not ready or too many handshakes
+ * waiting, 502 backend refused or unreachable, 504 backend too slow.
  * Only when the backend session is open is the client upgraded, onto {@link RelayEndpoint}.
  */
 @WebFilter(urlPatterns = UpgradeFilter.MAPPING)
@@ -47,6 +54,10 @@ public class UpgradeFilter extends HttpFilter {
     BackendConnector connector;
     @Inject
     HandshakeGate gate;
+    @Inject
+    PolicyCatalog policies;
+    @Inject
+    ClientAddresses addresses;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -77,16 +88,39 @@ public class UpgradeFilter extends HttpFilter {
             return;
         }
         Route route = match.get();
+        HandshakeContext context = new HandshakeContext(route, headers(request), request.getQueryString(),
+                requestedSubprotocols(request), request.getRemoteAddr(),
+                addresses.resolve(request.getRemoteAddr(), Collections.list(request.getHeaders("X-Forwarded-For"))),
+                request.isSecure(), Instant.now());
+        HandshakeDecision decision;
+        try {
+            decision = policies.chainFor(route).run(context);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "route " + route.id() + ": its handshake policies failed", e);
+            context.takeSessionEndActions().forEach(Runnable::run);
+            HttpProblem.send(response, 500, "Internal Server Error", "The route's handshake policies failed.", Map.of());
+            return;
+        }
+        if (!decision.permitted()) {
+            HttpProblem.send(response, decision.status(), HttpProblem.title(decision.status()), decision.detail(),
+                    decision.headers());
+            return;
+        }
+        List<Runnable> onEnd = context.takeSessionEndActions();
         if (!gate.tryEnter(route.id())) {
+            onEnd.forEach(Runnable::run);
             HttpProblem.send(response, 503, "Service Unavailable",
                     "Too many handshakes are waiting for their backends; try again shortly.", Map.of("Retry-After", "1"));
             return;
         }
-        RelaySession relay = sessions.open(route, request.getRemoteAddr());
+        Credentials credentials = context.credentials();
+        RelaySession relay = sessions.open(route, context.clientAddress(), credentials, onEnd);
+        List<String> offered = new ArrayList<>(route.offerable(context.requestedSubprotocols()));
+        offered.removeAll(context.credentialSubprotocols());
         Session backend;
         try {
-            backend = connector.connect(route.backendUriFor(RoutePaths.rest(route.path(), path), request.getQueryString()),
-                    route.offerable(requestedSubprotocols(request)), route.connectTimeoutMillis(), relay);
+            backend = connector.connect(route.backendUriFor(RoutePaths.rest(route.path(), path), context.backendQuery()),
+                    offered, context.backendHeaders(), route.connectTimeoutMillis(), relay);
         } catch (BackendConnectException e) {
             relay.finishNow();
             LOG.log(Level.INFO, "route {0}: {1}", new Object[] {route.id(), e.getMessage()});
@@ -99,7 +133,8 @@ public class UpgradeFilter extends HttpFilter {
             gate.exit(route.id());
         }
         upgrade(request, response, new Handover(route, relay, backend.getNegotiatedSubprotocol(),
-                request.getUserPrincipal()));
+                credentials.principal() != null ? new GatewayPrincipal(credentials.principal()) : request.getUserPrincipal(),
+                credentials));
     }
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, Handover handover)
@@ -153,6 +188,14 @@ public class UpgradeFilter extends HttpFilter {
             return "Only WebSocket version 13 is supported.";
         }
         return null;
+    }
+
+    static Map<String, List<String>> headers(HttpServletRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(Collections.list(request.getHeaders(name)));
+        }
+        return headers;
     }
 
     static List<String> requestedSubprotocols(HttpServletRequest request) {

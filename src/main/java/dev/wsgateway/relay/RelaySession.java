@@ -1,6 +1,7 @@
 package dev.wsgateway.relay;
 
 import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.route.Route;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,6 +36,7 @@ public final class RelaySession {
     private final String id;
     private final Route route;
     private final String clientAddress;
+    private final Credentials credentials;
     private final Instant createdAt = Instant.now();
     private final Consumer<RelaySession> onFinished;
     private final CountDownLatch clientAttached = new CountDownLatch(1);
@@ -53,9 +55,16 @@ public final class RelaySession {
     private volatile String subprotocol = "";
 
     public RelaySession(String id, Route route, String clientAddress, Consumer<RelaySession> onFinished) {
+        this(id, route, clientAddress, Credentials.ANONYMOUS, onFinished);
+    }
+
+    /** @param credentials what the handshake policies learned about the client (for revocation and expiry) */
+    public RelaySession(String id, Route route, String clientAddress, Credentials credentials,
+                        Consumer<RelaySession> onFinished) {
         this.id = id;
         this.route = route;
         this.clientAddress = clientAddress;
+        this.credentials = credentials;
         this.onFinished = onFinished;
     }
 
@@ -365,6 +374,10 @@ public final class RelaySession {
 
     public String clientAddress() {
         return clientAddress;
+    }
+
+    public Credentials credentials() {
+        return credentials;
     }
 
     public Instant createdAt() {

@@ -1,8 +1,11 @@
 package dev.wsgateway.relay;
 
+import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.route.Route;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +16,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +33,8 @@ public final class SessionRegistry implements AutoCloseable {
     static final long CLOSING_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final Close IDLE = new Close(CloseCodes.GOING_AWAY, "idle timeout");
     private static final Close SHUTDOWN = new Close(CloseCodes.GOING_AWAY, "gateway shutting down");
+    public static final Close TOKEN_EXPIRED = new Close(CloseCodes.POLICY_VIOLATION, "token expired");
+    private static final Close TOKEN_EXPIRED_TO_BACKEND = new Close(CloseCodes.GOING_AWAY, "client token expired");
 
     private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -31,7 +42,9 @@ public final class SessionRegistry implements AutoCloseable {
     private final ExecutorService pinger;
 
     public SessionRegistry() {
-        timer = Executors.newSingleThreadScheduledExecutor(daemon("ws-gateway-session-timer"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("ws-gateway-session-timer"));
+        timer.setRemoveOnCancelPolicy(true); // a session that ends before its token expires leaves nothing queued
+        this.timer = timer;
         pinger = Executors.newFixedThreadPool(2, daemon("ws-gateway-keepalive"));
         timer.scheduleWithFixedDelay(() -> sweep(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
     }
@@ -45,9 +58,55 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     public RelaySession open(Route route, String clientAddress) {
-        RelaySession session = new RelaySession(newId(), route, clientAddress, s -> sessions.remove(s.id()));
+        return open(route, clientAddress, Credentials.ANONYMOUS, List.of());
+    }
+
+    /**
+     * Registers a new pair. {@code onEnd} runs once when it finishes (giving back what the handshake
+     * reserved). A credential that must be enforced closes the pair at its expiry: 1008 {@code token expired}
+     * to the client (at once if it already passed), 1001 to the backend.
+     */
+    public RelaySession open(Route route, String clientAddress, Credentials credentials, List<Runnable> onEnd) {
+        AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
+        RelaySession session = new RelaySession(newId(), route, clientAddress, credentials, s -> {
+            sessions.remove(s.id());
+            ScheduledFuture<?> pending = expiry.get();
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            onEnd.forEach(SessionRegistry::runQuietly);
+        });
         sessions.put(session.id(), session);
+        if (credentials.enforceExpiry()) {
+            long delay = Math.max(0, Duration.between(Instant.now(), credentials.expiresAt()).toMillis());
+            expiry.set(timer.schedule(() -> session.close(TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
+                    delay, TimeUnit.MILLISECONDS));
+            if (session.state() == RelaySession.State.CLOSED) {
+                expiry.get().cancel(false);
+            }
+        }
         return session;
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            Logger.getLogger(SessionRegistry.class.getName()).log(Level.WARNING, "a session-end action failed", e);
+        }
+    }
+
+    /** Closes every live pair whose credentials match (a revocation); returns how many. */
+    public int closeMatching(Predicate<Credentials> matches, Close toClient, Close toBackend) {
+        int closed = 0;
+        for (RelaySession s : sessions.values()) {
+            RelaySession.State state = s.state();
+            if ((state == RelaySession.State.CONNECTING || state == RelaySession.State.OPEN) && matches.test(s.credentials())) {
+                s.close(toClient, toBackend);
+                closed++;
+            }
+        }
+        return closed;
     }
 
     public Collection<RelaySession> all() {

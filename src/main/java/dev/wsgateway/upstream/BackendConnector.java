@@ -42,12 +42,18 @@ public final class BackendConnector implements AutoCloseable {
 
     /**
      * Connects and returns the open backend session, blocking the calling thread until the handshake is
-     * done or {@code timeoutMillis} passed. The relay's backend side is attached before this returns.
+     * done or {@code timeoutMillis} passed. {@code headers} are added to the handshake request. The relay's backend side is attached before this returns.
      */
-    public Session connect(URI uri, List<String> subprotocols, int timeoutMillis, RelaySession relay)
-            throws BackendConnectException {
+    public Session connect(URI uri, List<String> subprotocols, Map<String, List<String>> headers, int timeoutMillis,
+                           RelaySession relay) throws BackendConnectException {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(subprotocols)
+                .configurator(new ClientEndpointConfig.Configurator() {
+                    @Override
+                    public void beforeRequest(Map<String, List<String>> request) {
+                        request.putAll(headers);
+                    }
+                })
                 .build();
         long started = System.nanoTime();
         try {

@@ -43,6 +43,7 @@ public final class HandshakeContext {
     private final Set<String> credentialQueryParameters = new LinkedHashSet<>();
     private final Set<String> credentialSubprotocols = new LinkedHashSet<>();
     private Map<String, List<String>> backendHeaders = Map.of();
+    private String backendQuery;
     private final List<Runnable> onEnd = new ArrayList<>();
 
     /**
@@ -62,6 +63,7 @@ public final class HandshakeContext {
         this.headers = Collections.unmodifiableMap(copy);
         this.rawQuery = rawQuery;
         this.query = parseQuery(rawQuery);
+        this.backendQuery = rawQuery;
         this.subprotocols = List.copyOf(subprotocols);
         this.remoteAddress = remoteAddress;
         this.clientAddress = clientAddress;
@@ -201,7 +203,16 @@ public final class HandshakeContext {
     }
 
     public void backendHeaders(Map<String, List<String>> headers) {
-        this.backendHeaders = Map.copyOf(headers);
+        this.backendHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** The raw query the backend gets (the client's, unless the headers policy removed credentials from it). */
+    public String backendQuery() {
+        return backendQuery;
+    }
+
+    public void backendQuery(String rawQuery) {
+        this.backendQuery = rawQuery;
     }
 
     /**
