@@ -1,0 +1,93 @@
+package dev.wsgateway.policy.builtin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.wsgateway.policy.handshake.HandshakeContext;
+import dev.wsgateway.policy.handshake.HandshakeDecision;
+import dev.wsgateway.policy.handshake.HandshakePolicy;
+import dev.wsgateway.route.FieldError;
+import dev.wsgateway.route.JsonFields;
+import dev.wsgateway.route.Route;
+import io.github.bucket4j.TimeMeter;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Shared pieces of the rate-limit tests: a settable clock, routes, contexts, policies from JSON. */
+final class RateLimitTestSupport {
+
+    /** A clock the test moves by hand. */
+    static final class TestClock implements TimeMeter {
+        private long nanos = Duration.ofDays(1000).toNanos();
+
+        @Override
+        public long currentTimeNanos() {
+            return nanos;
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+            return false;
+        }
+
+        void advance(Duration d) {
+            nanos += d.toNanos();
+        }
+    }
+
+    private RateLimitTestSupport() {
+    }
+
+    static Route route(String id) {
+        return new Route(id, "/" + id, URI.create("ws://127.0.0.1:9000/" + id), List.of(), 1000, 60, 1024, 30, true,
+                List.of(), 1);
+    }
+
+    static HandshakeContext fromIp(Route route, String ip) {
+        return new HandshakeContext(route, Map.of(), null, List.of(), "127.0.0.1", ip, false, Instant.now());
+    }
+
+    static HandshakeContext withApiKey(Route route, String ip, String keyId) {
+        HandshakeContext context = fromIp(route, ip);
+        context.apiKey(keyId);
+        context.authenticated("apiKey", "key-" + keyId, null);
+        return context;
+    }
+
+    static HandshakeContext asUser(Route route, String ip, String user) {
+        HandshakeContext context = fromIp(route, ip);
+        context.authenticated("basic", user, user);
+        return context;
+    }
+
+    static JsonObject json(String singleQuoted) {
+        try (var reader = Json.createReader(new StringReader(singleQuoted.replace('\'', '"')))) {
+            return reader.readObject();
+        }
+    }
+
+    static List<FieldError> problems(RateLimitPolicyFactory factory, String settings) {
+        List<FieldError> errors = new ArrayList<>();
+        factory.create(new JsonFields(json(settings), "policies[0].", errors));
+        return errors;
+    }
+
+    static HandshakePolicy policy(RateLimitPolicyFactory factory, String settings) {
+        List<FieldError> errors = new ArrayList<>();
+        HandshakePolicy policy = factory.create(new JsonFields(json(settings), "policies[0].", errors));
+        assertEquals(List.of(), errors);
+        return policy;
+    }
+
+    static void assertRejected(HandshakeDecision decision, int status, String detail, String retryAfter) {
+        assertEquals(status, decision.status(), () -> "status, decision " + decision);
+        assertEquals(detail, decision.detail());
+        assertEquals(Map.of("Retry-After", retryAfter), decision.headers());
+    }
+}
