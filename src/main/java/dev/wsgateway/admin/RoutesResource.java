@@ -1,6 +1,9 @@
 package dev.wsgateway.admin;
 
 import dev.wsgateway.config.GatewaySettings;
+import dev.wsgateway.policy.handshake.PolicyCatalog;
+import dev.wsgateway.policy.handshake.PolicyChain;
+import dev.wsgateway.route.Route;
 import dev.wsgateway.route.RouteDefinition;
 import dev.wsgateway.route.RouteNotFoundException;
 import dev.wsgateway.route.RouteStore;
@@ -40,6 +43,8 @@ public class RoutesResource {
     RouteStore routes;
     @Inject
     GatewaySettings settings;
+    @Inject
+    PolicyCatalog policies;
     @Context
     UriInfo uriInfo;
 
@@ -57,10 +62,26 @@ public class RoutesResource {
         return ok(Response.ok(), route);
     }
 
+    /** The route's effective handshake policy chain, in the order it runs, with each policy's settings. */
+    @GET
+    @Path("{id}/policies")
+    public Response policies(@PathParam("id") String id) {
+        StoredRoute stored = routes.get(id).orElseThrow(() -> new RouteNotFoundException(id));
+        Route route = routes.route(id).orElseThrow(() -> new RouteNotFoundException(id));
+        PolicyChain chain;
+        try {
+            chain = policies.chainFor(route);
+        } catch (RuntimeException e) {
+            throw new ApiProblem(500, "Internal Server Error", "The route's policies cannot be built: " + e.getMessage());
+        }
+        return Response.ok(Json.createObjectBuilder().add("route", id).add("version", stored.version())
+                .add("policies", chain.describe()).build().toString()).tag(etag(stored.version())).build();
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length) {
-        RouteDefinition definition = RouteDefinition.fromJson(read(body, length));
+        RouteDefinition definition = RouteDefinition.fromJson(read(body, length), policies::problems);
         StoredRoute created = routes.create(definition);
         return ok(Response.created(uriInfo.getAbsolutePathBuilder().path(definition.id()).build()), created);
     }
@@ -75,7 +96,7 @@ public class RoutesResource {
         if (!json.containsKey("id")) {
             json = Json.createObjectBuilder(json).add("id", id).build();
         }
-        RouteDefinition definition = RouteDefinition.fromJson(json);
+        RouteDefinition definition = RouteDefinition.fromJson(json, policies::problems);
         if (!definition.id().equals(id)) {
             throw new ApiProblem(400, "Bad Request", "The body's id '" + definition.id()
                     + "' differs from the id in the URL; a route's id cannot be changed.");

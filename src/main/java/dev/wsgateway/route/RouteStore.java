@@ -63,6 +63,11 @@ public final class RouteStore {
                 .toList();
     }
 
+    /** The effective route (defaults applied) with this id. */
+    public Optional<Route> route(String id) {
+        return get(id).map(stored -> stored.definition().compile(stored.version(), defaults));
+    }
+
     public Optional<StoredRoute> get(String id) {
         return Optional.ofNullable(current().byId().get(id));
     }

@@ -5,7 +5,12 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.Locale;
+import java.util.TreeMap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
@@ -16,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The real backend of the end-to-end tests (a Tyrus server in the test JVM). Echoes every message part by
  * part, supports two subprotocols, and obeys a few commands sent as whole text messages:
  * {@code !close <code> <reason>} closes with that code, {@code !uri} answers the path and query it was opened
- * with, {@code !protocol} answers the negotiated subprotocol, {@code !frame N} sends N bytes as one frame.
+ * with, {@code !headers} answers the handshake's headers (one {@code name: value} line each, names in lower case), {@code !protocol} answers the negotiated subprotocol, {@code !frame N} sends N bytes as one frame.
  */
-@ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"})
+@ServerEndpoint(value = "/echo", subprotocols = {"chat.v2", "chat.v1"}, configurator = EchoBackend.HeaderCapture.class)
 public class EchoBackend {
     /** Sessions are numbered as they open, so a test can tell its own sessions from earlier tests'. */
     static final AtomicLong SESSIONS = new AtomicLong();
@@ -30,7 +35,19 @@ public class EchoBackend {
     record Event<T>(long session, T value) {
     }
 
+    private static final String HEADERS = "test.handshake.headers";
     private final long number = SESSIONS.incrementAndGet();
+
+    /** Keeps the handshake's headers for {@code !headers}. */
+    public static class HeaderCapture extends ServerEndpointConfig.Configurator {
+        @Override
+        public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+            StringBuilder lines = new StringBuilder();
+            new TreeMap<>(request.getHeaders()).forEach((name, values) -> values.forEach(v ->
+                    lines.append(name.toLowerCase(Locale.ROOT)).append(": ").append(v).append('\n')));
+            sec.getUserProperties().put(HEADERS, lines.toString());
+        }
+    }
     private Session session;
     private boolean inFragmentedMessage;
 
@@ -83,6 +100,8 @@ public class EchoBackend {
             byte[] data = new byte[Integer.parseInt(command.substring(7))];
             java.util.Arrays.fill(data, (byte) 7);
             session.getBasicRemote().sendBinary(ByteBuffer.wrap(data));
+        } else if (command.equals("!headers")) {
+            session.getBasicRemote().sendText(String.valueOf(session.getUserProperties().get(HEADERS)));
         } else if (command.equals("!protocol")) {
             session.getBasicRemote().sendText(session.getNegotiatedSubprotocol());
         } else {

@@ -7,6 +7,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,10 +40,11 @@ final class WsClient implements AutoCloseable {
     /** Frames (parts) received, counted so tests can see fragments arrive as fragments. */
     volatile long partsReceived;
 
-    private WsClient(URI uri, List<String> subprotocols) throws Exception {
+    private WsClient(URI uri, Map<String, String> headers, List<String> subprotocols) throws Exception {
         // Generous: on Payara a previous test's 16 MiB single frame can keep the 2 cores busy for seconds
         // (README, compatibility); the suite checks behaviour, not handshake latency.
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30));
+        headers.forEach(builder::header);
         if (!subprotocols.isEmpty()) {
             builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
@@ -50,7 +52,12 @@ final class WsClient implements AutoCloseable {
     }
 
     static WsClient connect(String uri, String... subprotocols) throws Exception {
-        return new WsClient(URI.create(uri), List.of(subprotocols));
+        return new WsClient(URI.create(uri), Map.of(), List.of(subprotocols));
+    }
+
+    /** Connects with extra handshake headers (the JDK client refuses the handshake's own headers). */
+    static WsClient connect(String uri, Map<String, String> headers, String... subprotocols) throws Exception {
+        return new WsClient(URI.create(uri), headers, List.of(subprotocols));
     }
 
     String subprotocol() {
