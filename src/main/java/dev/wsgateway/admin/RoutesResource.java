@@ -66,7 +66,6 @@ public class RoutesResource {
     @GET
     @Path("{id}/policies")
     public Response policies(@PathParam("id") String id) {
-        StoredRoute stored = routes.get(id).orElseThrow(() -> new RouteNotFoundException(id));
         Route route = routes.route(id).orElseThrow(() -> new RouteNotFoundException(id));
         PolicyChain chain;
         try {
@@ -74,8 +73,8 @@ public class RoutesResource {
         } catch (RuntimeException e) {
             throw new ApiProblem(500, "Internal Server Error", "The route's policies cannot be built: " + e.getMessage());
         }
-        return Response.ok(Json.createObjectBuilder().add("route", id).add("version", stored.version())
-                .add("policies", chain.describe()).build().toString()).tag(etag(stored.version())).build();
+        return Response.ok(Json.createObjectBuilder().add("route", id).add("version", route.version())
+                .add("policies", chain.describe()).build().toString()).tag(etag(route.version())).build();
     }
 
     @POST

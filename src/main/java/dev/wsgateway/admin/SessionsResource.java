@@ -1,5 +1,6 @@
 package dev.wsgateway.admin;
 
+import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.relay.RelaySession;
@@ -19,6 +20,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
+import java.util.function.BiConsumer;
 
 /** The live relayed sessions: list them (optionally for one route), close one. */
 @Path("/admin/sessions")
@@ -66,8 +68,26 @@ public class SessionsResource {
                 .add("subprotocol", s.subprotocol())
                 .add("state", s.state().name())
                 .add("openedAt", s.createdAt().toString())
+                .add("auth", auth(s.credentials()))
                 .add("fromClient", flow(s.flowFrom(Side.CLIENT)))
                 .add("fromBackend", flow(s.flowFrom(Side.BACKEND)));
+    }
+
+    /** Who the session belongs to, as the handshake policies established it (ids, never secrets). */
+    private static JsonObjectBuilder auth(Credentials c) {
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        BiConsumer<String, String> add = (name, value) -> {
+            if (value != null) {
+                b.add(name, value);
+            }
+        };
+        add.accept("method", c.method());
+        add.accept("principal", c.principal());
+        add.accept("apiKeyId", c.apiKeyId());
+        add.accept("subject", c.subject());
+        add.accept("tokenId", c.tokenId());
+        add.accept("expiresAt", c.expiresAt() == null ? null : c.expiresAt().toString());
+        return b;
     }
 
     private static JsonObjectBuilder flow(RelaySession.Flow f) {

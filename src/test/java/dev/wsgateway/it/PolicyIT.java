@@ -119,6 +119,10 @@ class PolicyIT extends GatewayTestBase {
             assertTrue(headers.stream().anyMatch(h -> h.startsWith("x-forwarded-for: ")), headers.toString());
             assertTrue(headers.contains("x-forwarded-proto: http"), headers.toString());
             long session = TestBackend.nextOpenedSession();
+            JsonObject live = Json.createReader(new StringReader(
+                    admin().as("GET", "/api/admin/sessions?route=keyed", null).body())).readArray().getJsonObject(0);
+            assertEquals(key.getString("id"), live.getJsonObject("auth").getString("apiKeyId"));
+            assertEquals("apiKey", live.getJsonObject("auth").getString("method"));
 
             HttpResponse<String> revoked = admin().as("DELETE", "/api/admin/keys/" + key.getString("id"), null);
             assertEquals(204, revoked.statusCode());

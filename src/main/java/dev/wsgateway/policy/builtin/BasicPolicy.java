@@ -125,5 +125,4 @@ public final class BasicPolicy implements HandshakePolicy {
             return new BasicPolicy(users, revocations, realm, allowed == null ? List.of() : allowed);
         }
     }
-
 }
