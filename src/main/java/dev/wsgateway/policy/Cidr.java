@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 public record Cidr(byte[] network, int prefix, String text) {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]*:[0-9A-Fa-f:.]*");
 
     /** Parses a range; {@link IllegalArgumentException} with a readable message when it is not one. */
     public static Cidr parse(String text) {
@@ -62,6 +62,8 @@ public record Cidr(byte[] network, int prefix, String text) {
             }
         }
         try {
+            // Only text starting with a hex digit or ':' is parsed as a literal by InetAddress; anything else
+            // (".a:b") would go to the resolver, which is why IPV6 requires that start.
             return InetAddress.getByName(a).getAddress(); // a literal: no lookup happens
         } catch (UnknownHostException e) {
             return null;
