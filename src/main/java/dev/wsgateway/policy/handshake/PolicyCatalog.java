@@ -79,7 +79,9 @@ public final class PolicyCatalog {
                 continue;
             }
             JsonFields catalogFields = new JsonFields(entry, prefix, errors);
-            catalogFields.bool("enabled");
+            if (Boolean.FALSE.equals(catalogFields.bool("enabled"))) {
+                continue; // turns the type off: never built, so no settings to check ({"type": "ip", "enabled": false})
+            }
             factories.get(type).create(new JsonFields(settingsOf(entry), prefix, errors));
         }
         return errors;
