@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * The known policy types, and each route's effective chain: the gateway-wide entries (MicroProfile Config
  * {@code gateway.policies}), each replaced by the route's own entry of the same type, minus entries with
  * {@code "enabled": false}, plus the policies every chain has (the headers policy, with its defaults, when
- * neither names it). Chains are built once per route version.
+ * neither names it, or it is named with {@code "enabled": false}). Chains are built once per route version.
  */
 public final class PolicyCatalog {
     /** Policy types every chain has, built with default settings when not named. */
@@ -111,13 +111,15 @@ public final class PolicyCatalog {
             effective.put(type(entry), entry);
         }
         List<HandshakePolicy> policies = new ArrayList<>();
+        Set<String> built = new HashSet<>();
         for (JsonObject entry : effective.values()) {
             if (entry.get("enabled") != JsonValue.FALSE) {
                 policies.add(create(type(entry), settingsOf(entry)));
+                built.add(type(entry));
             }
         }
         for (String type : ALWAYS) {
-            if (!effective.containsKey(type)) {
+            if (!built.contains(type)) { // not named, or named with "enabled": false: still in every chain
                 policies.add(create(type, JsonValue.EMPTY_JSON_OBJECT));
             }
         }
