@@ -72,7 +72,8 @@ public final class RevocationStore implements Revocations {
         Revocation added;
         synchronized (writeLock) {
             Instant now = clock.instant();
-            for (Revocation r : snapshot.byId().values()) {
+            Map<String, Revocation> next = live(now);
+            for (Revocation r : next.values()) { // an expired entry is no answer: it is dropped by this very write
                 if (r.kind() == kind && r.value().equals(value)) {
                     return r;
                 }
@@ -82,7 +83,6 @@ public final class RevocationStore implements Revocations {
                 id = Secrets.id(12);
             } while (snapshot.byId().containsKey(id));
             added = new Revocation(id, kind, value, now, expiresAt, note);
-            Map<String, Revocation> next = live(now);
             next.put(id, added);
             save(next);
         }
