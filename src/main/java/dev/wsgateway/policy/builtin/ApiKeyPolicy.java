@@ -97,7 +97,7 @@ public final class ApiKeyPolicy implements HandshakePolicy {
 
     /**
      * Defaults: {@code gateway.api-key.header} ({@code X-API-Key}), {@code gateway.api-key.query-parameter}
-     * ({@code api_key}; {@code ""} accepts the header only).
+     * ({@code api_key}; a route's {@code ""} or the setting {@code none} accepts the header only).
      */
     @Dependent
     public static class Factory implements PolicyFactory {
@@ -131,7 +131,9 @@ public final class ApiKeyPolicy implements HandshakePolicy {
             }
             String query = settings.string("queryParameter", false);
             if (query == null) {
+                // "none" in configuration, because a blank configuration value counts as unset
                 query = defaults.string("gateway.api-key.query-parameter", "api_key");
+                query = query.equalsIgnoreCase("none") ? "" : query;
             }
             return new ApiKeyPolicy(keys, revocations, header, query.isBlank() ? null : query);
         }

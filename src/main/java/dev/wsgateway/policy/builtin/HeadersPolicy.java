@@ -169,7 +169,7 @@ public final class HeadersPolicy implements HandshakePolicy {
     }
 
     /**
-     * Defaults: {@code gateway.forward.principal-header} ({@code X-Forwarded-User}; empty: none),
+     * Defaults: {@code gateway.forward.principal-header} ({@code X-Forwarded-User}; {@code none}: no header),
      * {@code gateway.forward.client-headers} (true).
      */
     @Dependent
@@ -197,7 +197,8 @@ public final class HeadersPolicy implements HandshakePolicy {
             Boolean credentials = settings.bool("forwardCredentials");
             String principalHeader = settings.has("principalHeader") ? settings.string("principalHeader", false)
                     : defaults.string("gateway.forward.principal-header", "X-Forwarded-User");
-            if (principalHeader != null && principalHeader.isBlank()) {
+            // A route's "" or the setting "none" (a blank configuration value counts as unset): no header.
+            if (principalHeader != null && (principalHeader.isBlank() || principalHeader.equalsIgnoreCase("none"))) {
                 principalHeader = null;
             }
             if (principalHeader != null && !settableHeader(principalHeader)) {

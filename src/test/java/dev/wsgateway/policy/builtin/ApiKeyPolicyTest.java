@@ -211,6 +211,13 @@ class ApiKeyPolicyTest {
     }
 
     @Test
+    void theSettingNoneAcceptsTheHeaderOnly() {
+        ApiKeyPolicy.Factory configured = new ApiKeyPolicy.Factory(
+                defaults(Map.of("gateway.api-key.query-parameter", "none")), keys, revocations);
+        assertEquals(json("{'header': 'X-API-Key', 'queryParameter': null}"), policy(configured, "{}").describe());
+    }
+
+    @Test
     void defaultsComeFromGatewaySettings() throws IOException {
         String secret = keys.create("a", List.of(), null).secret();
         ApiKeyPolicy.Factory configured = new ApiKeyPolicy.Factory(defaults(Map.of("gateway.api-key.header", "X-Gw-Key",

@@ -148,6 +148,16 @@ class HeadersPolicyTest {
     }
 
     @Test
+    void theSettingNoneDisablesThePrincipalHeader() {
+        HeadersPolicy.Factory configured = new HeadersPolicy.Factory(
+                defaults(Map.of("gateway.forward.principal-header", "none")), new ClientAddresses(List.of()));
+        HandshakeContext context = websocketRequest().context();
+        context.authenticated("basic", "alice", "alice");
+        Map<String, List<String>> headers = backend(policy(configured, "{}"), context);
+        assertTrue(headers.values().stream().noneMatch(v -> v.contains("alice")), headers.toString());
+    }
+
+    @Test
     void principalHeaderDefaultComesFromGatewaySettings() {
         HeadersPolicy.Factory configured = new HeadersPolicy.Factory(
                 defaults(Map.of("gateway.forward.principal-header", "X-Gw-User")), new ClientAddresses(List.of()));
