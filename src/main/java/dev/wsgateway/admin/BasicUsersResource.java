@@ -20,9 +20,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -65,8 +63,7 @@ public class BasicUsersResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response put(@PathParam("name") String name, InputStream body,
                         @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length) {
-        JsonFields f = new JsonFields(JsonBodies.readObject(body, length == null ? -1 : length,
-                settings.adminMaxBodyBytes()), "");
+        JsonFields f = JsonBodies.readFields(body, length, settings.adminMaxBodyBytes());
         f.rejectUnknown(FIELDS);
         if (!NAME.matcher(name).matches()) {
             f.error("name", "must be 1-64 letters, digits, '.', '_', '@' or '-'");
@@ -80,11 +77,7 @@ public class BasicUsersResource {
             throw KeysResource.invalid(f.errors());
         }
         boolean created;
-        try {
-            created = users.put(name, password.toCharArray(), routes == null ? List.of() : routes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        created = users.put(name, password.toCharArray(), routes == null ? List.of() : routes);
         String entity = users.get(name).orElseThrow().toPublicJson().toString();
         return (created ? Response.created(uriInfo.getAbsolutePath()) : Response.ok()).entity(entity).build();
     }
@@ -92,12 +85,8 @@ public class BasicUsersResource {
     @DELETE
     @Path("{name}")
     public Response remove(@PathParam("name") String name) {
-        try {
-            if (!users.remove(name)) {
-                throw notFound();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (!users.remove(name)) {
+            throw notFound();
         }
         return Response.noContent().build();
     }

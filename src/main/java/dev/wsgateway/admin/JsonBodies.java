@@ -2,6 +2,7 @@ package dev.wsgateway.admin;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import dev.wsgateway.route.JsonFields;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -21,6 +22,11 @@ final class JsonBodies {
      * the server may as well close the connection.
      */
     static final long DISCARD_LIMIT = 1 << 20;
+
+    /** The body as a JSON object whose fields the caller reads and validates (see {@link JsonFields}). */
+    static JsonFields readFields(InputStream in, Long declaredLength, int maxBytes) {
+        return new JsonFields(readObject(in, declaredLength == null ? -1 : declaredLength, maxBytes), "");
+    }
 
     static JsonObject readObject(InputStream in, long declaredLength, int maxBytes) {
         if (declaredLength > maxBytes) {

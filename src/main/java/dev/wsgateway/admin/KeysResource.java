@@ -23,9 +23,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -65,8 +63,7 @@ public class KeysResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length) {
-        JsonFields f = new JsonFields(JsonBodies.readObject(body, length == null ? -1 : length,
-                settings.adminMaxBodyBytes()), "");
+        JsonFields f = JsonBodies.readFields(body, length, settings.adminMaxBodyBytes());
         f.rejectUnknown(FIELDS);
         String name = f.string("name", true);
         if (name != null && (name.length() > 200 || !name.chars().allMatch(c -> c >= 0x20 && c != 0x7f))) {
@@ -78,11 +75,7 @@ public class KeysResource {
             throw invalid(f.errors());
         }
         ApiKeyStore.Created created;
-        try {
-            created = keys.create(name, routes == null ? List.of() : routes, expiresAt);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        created = keys.create(name, routes == null ? List.of() : routes, expiresAt);
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
         return Response.created(uriInfo.getAbsolutePathBuilder().path(created.key().id()).build())
@@ -93,11 +86,7 @@ public class KeysResource {
     @DELETE
     @Path("{id}")
     public Response revoke(@PathParam("id") String id) {
-        try {
-            keys.revoke(id).orElseThrow(() -> notFound());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        keys.revoke(id).orElseThrow(KeysResource::notFound);
         return Response.noContent().build();
     }
 

@@ -21,9 +21,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,8 +62,7 @@ public class RevocationsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response revoke(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length) {
-        JsonFields f = new JsonFields(JsonBodies.readObject(body, length == null ? -1 : length,
-                settings.adminMaxBodyBytes()), "");
+        JsonFields f = JsonBodies.readFields(body, length, settings.adminMaxBodyBytes());
         f.rejectUnknown(FIELDS);
         List<Revocation.Kind> named = new ArrayList<>();
         String value = null;
@@ -91,11 +88,7 @@ public class RevocationsResource {
             throw KeysResource.invalid(f.errors());
         }
         Revocation revocation;
-        try {
-            revocation = revocations.revoke(named.get(0), value, expiresAt, note);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        revocation = revocations.revoke(named.get(0), value, expiresAt, note);
         return Response.created(uriInfo.getAbsolutePathBuilder().path(revocation.id()).build())
                 .entity(revocation.toJson().build().toString()).build();
     }
@@ -103,12 +96,8 @@ public class RevocationsResource {
     @DELETE
     @Path("{id}")
     public Response lift(@PathParam("id") String id) {
-        try {
-            if (!revocations.lift(id)) {
-                throw notFound();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (!revocations.lift(id)) {
+            throw notFound();
         }
         return Response.noContent().build();
     }

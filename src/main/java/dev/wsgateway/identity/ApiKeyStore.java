@@ -6,6 +6,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class ApiKeyStore {
         revocationListeners.add(listener);
     }
 
-    public Created create(String name, List<String> routes, java.time.Instant expiresAt) throws IOException {
+    public Created create(String name, List<String> routes, java.time.Instant expiresAt) {
         synchronized (writeLock) {
             String id;
             do {
@@ -75,7 +76,7 @@ public final class ApiKeyStore {
     }
 
     /** Revokes a key; revoking a revoked key changes nothing. Empty when there is no such key. */
-    public Optional<ApiKey> revoke(String id) throws IOException {
+    public Optional<ApiKey> revoke(String id) {
         ApiKey revoked;
         synchronized (writeLock) {
             ApiKey key = keys.get(id);
@@ -123,10 +124,14 @@ public final class ApiKeyStore {
         return Optional.of(key);
     }
 
-    private void save(Map<String, ApiKey> next) throws IOException {
+    private void save(Map<String, ApiKey> next) {
         JsonArrayBuilder array = Json.createArrayBuilder();
         next.values().forEach(k -> array.add(k.toStoredJson()));
-        file.save(Json.createObjectBuilder().add("keys", array).build());
+        try {
+            file.save(Json.createObjectBuilder().add("keys", array).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the API key store", e);
+        }
         keys = Map.copyOf(next);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -87,7 +88,7 @@ public final class BasicUserStore {
     }
 
     /** Creates or replaces a user; true when it was created. */
-    public boolean put(String name, char[] password, List<String> routes) throws IOException {
+    public boolean put(String name, char[] password, List<String> routes) {
         byte[] salt = Secrets.salt();
         String hash = pbkdf2(password, salt, ITERATIONS);
         synchronized (writeLock) {
@@ -101,7 +102,7 @@ public final class BasicUserStore {
         }
     }
 
-    public boolean remove(String name) throws IOException {
+    public boolean remove(String name) {
         synchronized (writeLock) {
             if (!users.containsKey(name)) {
                 return false;
@@ -160,10 +161,14 @@ public final class BasicUserStore {
         }
     }
 
-    private void save(Map<String, BasicUser> next) throws IOException {
+    private void save(Map<String, BasicUser> next) {
         JsonArrayBuilder array = Json.createArrayBuilder();
         next.values().forEach(u -> array.add(u.toStoredJson()));
-        file.save(Json.createObjectBuilder().add("users", array).build());
+        try {
+            file.save(Json.createObjectBuilder().add("users", array).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the Basic user store", e);
+        }
         users = Map.copyOf(next);
     }
 }

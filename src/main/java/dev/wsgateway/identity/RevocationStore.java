@@ -7,6 +7,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,7 +69,7 @@ public final class RevocationStore implements Revocations {
     }
 
     /** Adds a revocation; an identical one already there is returned instead of adding a second. */
-    public Revocation revoke(Revocation.Kind kind, String value, Instant expiresAt, String note) throws IOException {
+    public Revocation revoke(Revocation.Kind kind, String value, Instant expiresAt, String note) {
         Revocation added;
         synchronized (writeLock) {
             Instant now = clock.instant();
@@ -91,7 +92,7 @@ public final class RevocationStore implements Revocations {
     }
 
     /** Lifts a revocation: later handshakes with the credential are accepted again. */
-    public boolean lift(String id) throws IOException {
+    public boolean lift(String id) {
         synchronized (writeLock) {
             if (!snapshot.byId().containsKey(id)) {
                 return false;
@@ -137,10 +138,14 @@ public final class RevocationStore implements Revocations {
         return live;
     }
 
-    private void save(Map<String, Revocation> next) throws IOException {
+    private void save(Map<String, Revocation> next) {
         JsonArrayBuilder array = Json.createArrayBuilder();
         next.values().forEach(r -> array.add(r.toJson()));
-        file.save(Json.createObjectBuilder().add("revocations", array).build());
+        try {
+            file.save(Json.createObjectBuilder().add("revocations", array).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the revocation store", e);
+        }
         snapshot = new Snapshot(next);
     }
 }
