@@ -1,6 +1,6 @@
 package dev.wsgateway.policy.builtin;
 
-import static dev.wsgateway.policy.builtin.RateLimitTestSupport.problems;
+import static dev.wsgateway.policy.builtin.PolicyTestSupport.problems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

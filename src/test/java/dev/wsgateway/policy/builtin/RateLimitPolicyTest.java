@@ -1,10 +1,10 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.policy.builtin.PolicyTestSupport.json;
+import static dev.wsgateway.policy.builtin.PolicyTestSupport.policy;
 import static dev.wsgateway.policy.builtin.RateLimitTestSupport.asUser;
 import static dev.wsgateway.policy.builtin.RateLimitTestSupport.assertRejected;
 import static dev.wsgateway.policy.builtin.RateLimitTestSupport.fromIp;
-import static dev.wsgateway.policy.builtin.RateLimitTestSupport.json;
-import static dev.wsgateway.policy.builtin.RateLimitTestSupport.policy;
 import static dev.wsgateway.policy.builtin.RateLimitTestSupport.route;
 import static dev.wsgateway.policy.builtin.RateLimitTestSupport.withApiKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.wsgateway.policy.handshake.HandshakeContext;
 import dev.wsgateway.policy.handshake.HandshakeDecision;
-import dev.wsgateway.policy.handshake.HandshakePolicy;
-import dev.wsgateway.route.FieldError;
-import dev.wsgateway.route.JsonFields;
 import dev.wsgateway.route.Route;
 import io.github.bucket4j.TimeMeter;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -64,25 +57,6 @@ final class RateLimitTestSupport {
         HandshakeContext context = fromIp(route, ip);
         context.authenticated("basic", user, user);
         return context;
-    }
-
-    static JsonObject json(String singleQuoted) {
-        try (var reader = Json.createReader(new StringReader(singleQuoted.replace('\'', '"')))) {
-            return reader.readObject();
-        }
-    }
-
-    static List<FieldError> problems(RateLimitPolicyFactory factory, String settings) {
-        List<FieldError> errors = new ArrayList<>();
-        factory.create(new JsonFields(json(settings), "policies[0].", errors));
-        return errors;
-    }
-
-    static HandshakePolicy policy(RateLimitPolicyFactory factory, String settings) {
-        List<FieldError> errors = new ArrayList<>();
-        HandshakePolicy policy = factory.create(new JsonFields(json(settings), "policies[0].", errors));
-        assertEquals(List.of(), errors);
-        return policy;
     }
 
     static void assertRejected(HandshakeDecision decision, int status, String detail, String retryAfter) {
