@@ -4,11 +4,8 @@ import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The relay endpoint's configurator. Everything was decided by the upgrade filter before the container
@@ -43,22 +40,12 @@ public class GatewayConfigurator extends ServerEndpointConfig.Configurator {
             return;
         }
         Map<String, Object> properties = sec.getUserProperties();
-        properties.put(SessionProperties.HANDSHAKE_HEADERS, headerSet(request.getHeaders()));
+        properties.put(SessionProperties.HANDSHAKE_HEADERS, handover.headers());
         properties.put(SessionProperties.ROUTE, handover.route());
         properties.put(SessionProperties.RELAY, handover.relay());
         if (handover.principal() != null) {
             properties.put(SessionProperties.PRINCIPAL, handover.principal());
         }
         properties.put(SessionProperties.CREDENTIALS, handover.credentials());
-    }
-
-    static Map<String, List<String>> headerSet(Map<String, List<String>> headers) {
-        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((name, values) -> copy.merge(name, List.copyOf(values), (a, b) -> {
-            List<String> merged = new ArrayList<>(a);
-            merged.addAll(b);
-            return List.copyOf(merged);
-        }));
-        return Collections.unmodifiableMap(copy);
     }
 }

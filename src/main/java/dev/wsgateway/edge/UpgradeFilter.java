@@ -134,7 +134,7 @@ public class UpgradeFilter extends HttpFilter {
         }
         upgrade(request, response, new Handover(route, relay, backend.getNegotiatedSubprotocol(),
                 credentials.principal() != null ? new GatewayPrincipal(credentials.principal()) : request.getUserPrincipal(),
-                credentials));
+                credentials, context.headers()));
     }
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, Handover handover)
