@@ -29,6 +29,7 @@ public final class BackendConnector implements AutoCloseable {
     private final int readerThreads;
     private final int maxFrameBytes;
     private final Map<Integer, ClientManager> clientsByTimeout = new ConcurrentHashMap<>();
+    private final Map<Integer, BackendSessionContainer> containersByTimeout = new ConcurrentHashMap<>();
 
     /**
      * @param readerThreads most threads reading from backends at once
@@ -98,7 +99,10 @@ public final class BackendConnector implements AutoCloseable {
 
     private ClientManager client(int timeoutMillis) {
         return clientsByTimeout.computeIfAbsent(timeoutMillis, t -> {
-            ClientManager client = ClientManager.createClient(JdkClientContainer.class.getName());
+            BackendSessionContainer container = new BackendSessionContainer();
+            ClientManager client = ClientManager.createClient(JdkClientContainer.class.getName(), container);
+            container.attach(client);
+            containersByTimeout.put(t, container);
             Map<String, Object> properties = client.getProperties();
             properties.put(ClientProperties.HANDSHAKE_TIMEOUT, t);
             properties.put(ClientProperties.SHARED_CONTAINER, true);
@@ -115,5 +119,7 @@ public final class BackendConnector implements AutoCloseable {
     public void close() {
         clientsByTimeout.values().forEach(ClientManager::shutdown);
         clientsByTimeout.clear();
+        containersByTimeout.values().forEach(BackendSessionContainer::shutdown);
+        containersByTimeout.clear();
     }
 }
