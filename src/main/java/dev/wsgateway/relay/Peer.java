@@ -21,6 +21,13 @@ public interface Peer {
      */
     boolean tryPing(ByteBuffer applicationData) throws IOException;
 
+    /**
+     * Called by the session timer while a send is in progress: a peer whose transport can lose track of a queued
+     * write gets it going again here. Never blocks on a send.
+     */
+    default void nudge() {
+    }
+
     /** When the send in progress started ({@link System#nanoTime()}), or 0 when none is. */
     long sendingSinceNanos();
 

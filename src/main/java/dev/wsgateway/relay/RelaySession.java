@@ -322,6 +322,21 @@ public final class RelaySession {
         }
     }
 
+    /** From the session timer: each side's peer gets {@link Peer#nudge()} (it acts only with a send in progress). */
+    void nudgeSends() {
+        Peer c;
+        Peer b;
+        synchronized (lock) {
+            c = client;
+            b = backend;
+        }
+        for (Peer peer : new Peer[] {c, b}) {
+            if (peer != null) {
+                peer.nudge();
+            }
+        }
+    }
+
     /**
      * The payload of the gateway's keepalive pings: a fresh, writable copy each time (Open Liberty's socket
      * layer cannot write a read-only buffer).

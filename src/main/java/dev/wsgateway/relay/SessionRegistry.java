@@ -126,6 +126,7 @@ public final class SessionRegistry implements AutoCloseable {
         for (RelaySession s : sessions.values()) {
             RelaySession.State state = s.state();
             if (state == RelaySession.State.OPEN) {
+                s.nudgeSends();
                 int idleSeconds = s.route().idleTimeoutSeconds();
                 if (idleSeconds > 0 && nowNanos - s.lastActivityNanos() > TimeUnit.SECONDS.toNanos(idleSeconds)) {
                     s.close(IDLE, IDLE);

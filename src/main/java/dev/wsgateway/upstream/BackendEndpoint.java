@@ -30,7 +30,8 @@ final class BackendEndpoint extends Endpoint {
                 relay.binary(Side.BACKEND, part, last));
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
                 relay.pong(Side.BACKEND, pong.getApplicationData()));
-        if (!relay.backendOpened(new SessionPeer(session), session.getNegotiatedSubprotocol())) {
+        SessionPeer peer = new SessionPeer(session, true, TyrusSockets.writeQueueRepair(session));
+        if (!relay.backendOpened(peer, session.getNegotiatedSubprotocol())) {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, CloseCodes.CLIENT_GONE));
             } catch (IOException ignored) {

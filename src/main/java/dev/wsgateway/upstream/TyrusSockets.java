@@ -3,14 +3,21 @@ package dev.wsgateway.upstream;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns Nagle's algorithm off on the socket of a Tyrus JDK-client session. Tyrus's JDK transport has no option
+ * Two fixes for Tyrus's JDK client transport that it offers no option for, reached through Tyrus 2.1.5's
+ * fields: TCP_NODELAY on the socket, and a repair for a lost wake-up in its write queue.
+ *
+ * <p>Turns Nagle's algorithm off on the socket of a Tyrus JDK-client session. Tyrus's JDK transport has no option
  * for it and never sets it, and the relay sends a message as the parts the server handed over (16 KB on
  * WildFly): with Nagle on, every part after the first waits for the backend's delayed ACK, and a 64 KiB
  * message took 44 ms instead of 1 ms. The socket is reached through Tyrus 2.1.5's fields (session ->
@@ -21,6 +28,8 @@ import java.util.logging.Logger;
 final class TyrusSockets {
     private static final Logger LOG = Logger.getLogger(TyrusSockets.class.getName());
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final AtomicBoolean REPAIR_WARNED = new AtomicBoolean();
+    private static final Runnable NO_REPAIR = () -> { };
 
     private TyrusSockets() {
     }
@@ -39,32 +48,85 @@ final class TyrusSockets {
         }
     }
 
+    /**
+     * The fields found, by class and name, so that a connect does not walk class hierarchies (and throw and
+     * catch on every miss) again. A few of the WAR's own Tyrus classes, so it stays small.
+     */
+    private static final Map<FieldKey, Field> FIELDS = new ConcurrentHashMap<>();
+
+    private record FieldKey(Class<?> type, String name) {
+    }
+
     static AsynchronousSocketChannel channel(Session session) throws ReflectiveOperationException {
+        return (AsynchronousSocketChannel) field(filter(session, "TransportFilter"), "socketChannel");
+    }
+
+    /**
+     * The repair for a lost wake-up in Tyrus's write queue (its {@code TaskQueueFilter}; eclipse-ee4j/tyrus#678,
+     * open since 2019, the same code in 2.2). A write is queued and then run by whoever takes the queue's lock.
+     * The thread that finishes a write polls for the next one and, finding none, releases the lock; a write
+     * queued by another thread between that poll and that release sees the lock taken, leaves the write to its
+     * holder, and the write then waits forever: the direction stalls until keepalive gives the session up.
+     * The relay met it under load (about one 64 KiB message in 10^5). The returned action makes the check the
+     * queue misses: when the lock is free and a write is waiting, take the lock and run the queue. It is cheap
+     * and harmless when nothing is stuck. A no-op (logged once) when Tyrus's fields cannot be reached.
+     */
+    static Runnable writeQueueRepair(Session session) {
+        try {
+            Object queueFilter = filter(session, "TaskQueueFilter");
+            Queue<?> queue = (Queue<?>) field(queueFilter, "taskQueue");
+            AtomicBoolean lock = (AtomicBoolean) field(queueFilter, "taskLock");
+            Method processTask = queueFilter.getClass().getDeclaredMethod("processTask");
+            processTask.setAccessible(true);
+            return () -> {
+                if (!lock.get() && !queue.isEmpty() && lock.compareAndSet(false, true)) {
+                    try {
+                        processTask.invoke(queueFilter);
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        LOG.log(Level.FINE, "running Tyrus's write queue failed", e);
+                    }
+                }
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (REPAIR_WARNED.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "ws-gateway: cannot reach Tyrus's write queue (Tyrus internals changed?); a "
+                        + "backend write that Tyrus loses track of will wait for the keepalive to close its session", e);
+            }
+            return NO_REPAIR;
+        }
+    }
+
+    /** The filter of the session's transport chain whose class has this simple name. */
+    private static Object filter(Session session, String simpleName) throws ReflectiveOperationException {
         Object webSocket = field(field(session, "basicRemote"), "webSocket");
         Object filter = field(field(field(webSocket, "protocolHandler"), "writer"), "downstreamFilter");
-        while (!filter.getClass().getSimpleName().equals("TransportFilter")) {
+        while (!filter.getClass().getSimpleName().equals(simpleName)) {
             filter = field(filter, "downstreamFilter");
         }
-        return (AsynchronousSocketChannel) field(filter, "socketChannel");
+        return filter;
     }
 
     private static Object field(Object target, String name) throws ReflectiveOperationException {
-        Field field = null;
-        for (Class<?> c = target.getClass(); c != null && field == null; c = c.getSuperclass()) {
-            try {
-                field = c.getDeclaredField(name);
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
+        Field field = FIELDS.computeIfAbsent(new FieldKey(target.getClass(), name), k -> find(k.type(), k.name()));
         if (field == null) {
             throw new NoSuchFieldException(name + " in " + target.getClass().getName());
         }
-        field.setAccessible(true);
         Object value = field.get(target);
         if (value == null) {
             throw new NoSuchFieldException(name + " is null in " + target.getClass().getName());
         }
         return value;
+    }
+
+    private static Field find(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    f.setAccessible(true);
+                    return f;
+                }
+            }
+        }
+        return null;
     }
 }
