@@ -28,8 +28,15 @@ public final class BackendConnector implements AutoCloseable {
     private static final int FRAME_OVERHEAD = 14;
     private final int readerThreads;
     private final int maxFrameBytes;
-    private final Map<Integer, ClientManager> clientsByTimeout = new ConcurrentHashMap<>();
-    private final Map<Integer, BackendSessionContainer> containersByTimeout = new ConcurrentHashMap<>();
+    private final Map<Integer, Client> clientsByTimeout = new ConcurrentHashMap<>();
+
+    /** A client manager and the container its sessions get (which it does not shut down itself). */
+    private record Client(ClientManager manager, BackendSessionContainer container) {
+        void shutdown() {
+            manager.shutdown();
+            container.shutdown();
+        }
+    }
 
     /**
      * @param readerThreads most threads reading from backends at once
@@ -102,7 +109,6 @@ public final class BackendConnector implements AutoCloseable {
             BackendSessionContainer container = new BackendSessionContainer();
             ClientManager client = ClientManager.createClient(JdkClientContainer.class.getName(), container);
             container.attach(client);
-            containersByTimeout.put(t, container);
             Map<String, Object> properties = client.getProperties();
             properties.put(ClientProperties.HANDSHAKE_TIMEOUT, t);
             properties.put(ClientProperties.SHARED_CONTAINER, true);
@@ -111,15 +117,13 @@ public final class BackendConnector implements AutoCloseable {
                     ThreadPoolConfig.defaultConfig().setMaxPoolSize(readerThreads)
                             .setPoolName("ws-gateway-backend"));
             client.setDefaultMaxSessionIdleTimeout(0); // idle timeouts are the relay's, per route
-            return client;
-        });
+            return new Client(client, container);
+        }).manager();
     }
 
     @Override
     public void close() {
-        clientsByTimeout.values().forEach(ClientManager::shutdown);
+        clientsByTimeout.values().forEach(Client::shutdown);
         clientsByTimeout.clear();
-        containersByTimeout.values().forEach(BackendSessionContainer::shutdown);
-        containersByTimeout.clear();
     }
 }
