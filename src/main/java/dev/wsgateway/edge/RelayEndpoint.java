@@ -35,7 +35,7 @@ public class RelayEndpoint {
     public void onOpen(Session session) {
         relay = (RelaySession) session.getUserProperties().get(SessionProperties.RELAY);
         session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
-        relay.clientOpened(new SessionPeer(session));
+        relay.clientOpened(new SessionPeer(session), UndertowReads.of(session));
     }
 
     @OnMessage

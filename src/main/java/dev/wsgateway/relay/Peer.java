@@ -22,6 +22,14 @@ public interface Peer {
     boolean tryPing(ByteBuffer applicationData) throws IOException;
 
     /**
+     * The reads of the side whose frames are sent to this peer: a peer whose sends can wait for an earlier one
+     * pauses them while it waits, so that side sends no faster than this one takes. Set once, before the first
+     * relayed frame.
+     */
+    default void pauseWhileWaiting(ReadGate senderReads) {
+    }
+
+    /**
      * Called by the session timer while a send is in progress: a peer whose transport can lose track of a queued
      * write gets it going again here. Never blocks on a send.
      */

@@ -19,9 +19,11 @@ import java.util.logging.Logger;
  *
  * <p>The backend side opens first (the handshake is decided before the client is upgraded); the client
  * side attaches when its upgrade completes. State changes happen under one lock, side effects (sends,
- * closes) after it. Frames flow on the container's reading thread of the side they came from, and are
- * sent with a blocking send before the next frame of that side is read, so there is never more than one
- * send in flight per direction and nothing is queued inside the gateway.
+ * closes) after it. Frames flow on the container's reading thread of the side they came from. A send returns
+ * once the frame is handed over (the backend's, pipelined) or written (the client's), and a send waits for the
+ * one before it, with the sending side's reads paused where the container would read on
+ * ({@link ReadGate}): there is never more than one frame in flight per direction and nothing is queued inside
+ * the gateway.
  */
 public final class RelaySession {
     public enum State { CONNECTING, OPEN, CLOSING, CLOSED }
@@ -84,10 +86,18 @@ public final class RelaySession {
 
     /** The client's upgrade completed. If the backend ended meanwhile, the client gets that close now. */
     public void clientOpened(Peer peer) {
+        clientOpened(peer, ReadGate.NONE);
+    }
+
+    /** @param reads pauses and resumes reading the client's frames (see {@link ReadGate}) */
+    public void clientOpened(Peer peer, ReadGate reads) {
         Close close = null;
         synchronized (lock) {
             client = peer;
             if (state == State.CONNECTING) {
+                if (backend != null) {
+                    backend.pauseWhileWaiting(reads);
+                }
                 transition(State.OPEN);
             } else {
                 // The backend ended, or the pair was given up, before the upgrade completed.

@@ -30,7 +30,7 @@ final class BackendEndpoint extends Endpoint {
                 relay.binary(Side.BACKEND, part, last));
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
                 relay.pong(Side.BACKEND, pong.getApplicationData()));
-        SessionPeer peer = new SessionPeer(session, true, TyrusSockets.writeQueueRepair(session));
+        SessionPeer peer = new SessionPeer(session, TyrusParts.of(session), TyrusSockets.writeQueueRepair(session));
         if (!relay.backendOpened(peer, session.getNegotiatedSubprotocol())) {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, CloseCodes.CLIENT_GONE));

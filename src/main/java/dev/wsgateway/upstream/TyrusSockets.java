@@ -12,10 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.tyrus.core.TyrusWebSocket;
 
 /**
  * Two fixes for Tyrus's JDK client transport that it offers no option for, reached through Tyrus 2.1.5's
- * fields: TCP_NODELAY on the socket, and a repair for a lost wake-up in its write queue.
+ * fields: TCP_NODELAY on the socket, and a repair for a lost wake-up in its write queue. Also the way to a
+ * session's {@link TyrusWebSocket}, for {@link TyrusParts}.
  *
  * <p>Turns Nagle's algorithm off on the socket of a Tyrus JDK-client session. Tyrus's JDK transport has no option
  * for it and never sets it, and the relay sends a message as the parts the server handed over (16 KB on
@@ -97,9 +99,14 @@ final class TyrusSockets {
         }
     }
 
+    /** The Tyrus web socket behind the session's remote endpoints (which hold it in a package-private field). */
+    static TyrusWebSocket webSocket(Session session) throws ReflectiveOperationException {
+        return (TyrusWebSocket) field(field(session, "basicRemote"), "webSocket");
+    }
+
     /** The filter of the session's transport chain whose class has this simple name. */
     private static Object filter(Session session, String simpleName) throws ReflectiveOperationException {
-        Object webSocket = field(field(session, "basicRemote"), "webSocket");
+        Object webSocket = webSocket(session);
         Object filter = field(field(field(webSocket, "protocolHandler"), "writer"), "downstreamFilter");
         while (!filter.getClass().getSimpleName().equals(simpleName)) {
             filter = field(filter, "downstreamFilter");

@@ -209,6 +209,19 @@ class RelayIT extends GatewayTestBase {
     }
 
     @Test
+    void aClientSendingIntoABackendThatDoesNotReadIsHeldBack() throws Exception {
+        try (RawWebSocket.VanishingBackend notReading = new RawWebSocket.VanishingBackend(true)) {
+            admin().createRoute("relay-not-reading", "/relay/notreading", notReading.uri(), "");
+            try (WsClient client = WsClient.connect(ws("/relay/notreading"))) {
+                // The backend never reads after its handshake. What the sockets on the way hold (a few MB each)
+                // may leave the client; then the gateway must stop reading it, not queue without end.
+                long sent = client.sendUntilHeldBack(64 * 1024, 512L << 20, Duration.ofSeconds(3));
+                assertTrue(sent < 96L << 20, "the gateway took " + (sent >> 20) + " MB for a backend that reads nothing");
+            }
+        }
+    }
+
+    @Test
     void aMessageOverTheRouteLimitCloses1009ToTheSenderAnd1001ToThePeer() throws Exception {
         try (WsClient client = WsClient.connect(ws("/relay/small"))) {
             client.send(new byte[1000]);

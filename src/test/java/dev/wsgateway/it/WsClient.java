@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real WebSocket client independent of the gateway's own stack: the JDK's {@code java.net.http.WebSocket}.
@@ -74,6 +75,25 @@ final class WsClient implements AutoCloseable {
 
     void sendPart(byte[] data, boolean last) throws Exception {
         socket.sendBinary(ByteBuffer.wrap(data), last).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sends binary messages of {@code size} bytes, each once the one before it left, until one does not leave
+     * within {@code stall} (the receiver holds the client back) or {@code limit} bytes left; returns the bytes
+     * that left the client.
+     */
+    long sendUntilHeldBack(int size, long limit, Duration stall) throws Exception {
+        byte[] data = new byte[size];
+        long sent = 0;
+        while (sent < limit) {
+            try {
+                socket.sendBinary(ByteBuffer.wrap(data), true).get(stall.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return sent;
+            }
+            sent += size;
+        }
+        return sent;
     }
 
     void close(int code, String reason) throws Exception {

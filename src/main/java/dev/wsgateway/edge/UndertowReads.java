@@ -1,0 +1,67 @@
+package dev.wsgateway.edge;
+
+import dev.wsgateway.relay.ReadGate;
+import jakarta.websocket.Session;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@link ReadGate} of a client session on Undertow (WildFly). Undertow's Jakarta WebSocket layer reads a
+ * session's frames on its I/O thread and queues each for the handler on a worker thread, without waiting for the
+ * handler and without a limit: a client sending into a backend that does not read grew WildFly's memory by
+ * about 200 MB a second. Its own channel can stop reading ({@code suspendReceives}, {@code resumeReceives} on
+ * the session's {@code WebSocketChannel}); the WAR reaches them by reflection, since they are not Jakarta API.
+ * Other containers get {@link ReadGate#NONE}: they read a session's next frame only once the handler returned.
+ */
+final class UndertowReads implements ReadGate {
+    private static final Logger LOG = Logger.getLogger(UndertowReads.class.getName());
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private final Object channel;
+    private final Method suspend;
+    private final Method resume;
+
+    private UndertowReads(Object channel, Method suspend, Method resume) {
+        this.channel = channel;
+        this.suspend = suspend;
+        this.resume = resume;
+    }
+
+    /** The session's read gate: Undertow's channel controls, or {@link ReadGate#NONE} on other containers. */
+    static ReadGate of(Session session) {
+        if (!session.getClass().getName().startsWith("io.undertow.")) {
+            return ReadGate.NONE;
+        }
+        try {
+            Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
+            return new UndertowReads(channel, channel.getClass().getMethod("suspendReceives"),
+                    channel.getClass().getMethod("resumeReceives"));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (WARNED.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "ws-gateway: cannot reach Undertow's WebSocket channel (Undertow internals "
+                        + "changed?); a client sending faster than its backend reads is not held back", e);
+            }
+            return ReadGate.NONE;
+        }
+    }
+
+    @Override
+    public void pause() {
+        call(suspend);
+    }
+
+    @Override
+    public void resume() {
+        call(resume);
+    }
+
+    private void call(Method method) {
+        try {
+            method.invoke(channel);
+        } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
+            LOG.log(Level.FINE, "Undertow's " + method.getName() + " failed (the channel is closing?)", e);
+        }
+    }
+}

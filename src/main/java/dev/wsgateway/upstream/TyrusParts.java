@@ -1,0 +1,66 @@
+package dev.wsgateway.upstream;
+
+import dev.wsgateway.relay.SessionPeer;
+import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.tyrus.core.TyrusWebSocket;
+import org.glassfish.tyrus.spi.WriterInfo;
+import org.glassfish.tyrus.spi.WriterInfo.MessageType;
+import org.glassfish.tyrus.spi.WriterInfo.RemoteEndpointType;
+
+/**
+ * Asynchronous sends of message parts on a Tyrus session. Jakarta WebSocket sends a part only with a blocking
+ * call; Tyrus's {@link TyrusWebSocket} (public, the object behind a session's remote endpoints) sends one and
+ * returns a future, after framing and masking a copy of the data. The blocking call is exactly that plus a wait,
+ * so the frames on the wire are the same.
+ */
+final class TyrusParts implements SessionPeer.PartSender {
+    private static final WriterInfo TEXT = new WriterInfo(MessageType.TEXT, RemoteEndpointType.ASYNC);
+    private static final WriterInfo TEXT_PART = new WriterInfo(MessageType.TEXT_CONTINUATION, RemoteEndpointType.ASYNC);
+    private static final WriterInfo BINARY = new WriterInfo(MessageType.BINARY, RemoteEndpointType.ASYNC);
+    private static final WriterInfo BINARY_PART = new WriterInfo(MessageType.BINARY_CONTINUATION,
+            RemoteEndpointType.ASYNC);
+    private static final Logger LOG = Logger.getLogger(TyrusParts.class.getName());
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private final TyrusWebSocket webSocket;
+
+    private TyrusParts(TyrusWebSocket webSocket) {
+        this.webSocket = webSocket;
+    }
+
+    /**
+     * The part sender of a Tyrus client session (see {@link TyrusSockets#webSocket}); null (logged once) when
+     * Tyrus's field cannot be reached: the session's sends then block, as the Jakarta API's do.
+     */
+    static TyrusParts of(Session session) {
+        try {
+            return new TyrusParts(TyrusSockets.webSocket(session));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (WARNED.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "ws-gateway: cannot reach Tyrus's web socket (Tyrus internals changed?); "
+                        + "sends to backends block until written, and a slow backend is not held to one frame", e);
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public Future<?> text(String part, boolean last) {
+        return webSocket.sendText(part, last, last ? TEXT : TEXT_PART);
+    }
+
+    @Override
+    public Future<?> binary(ByteBuffer part, boolean last) {
+        WriterInfo info = last ? BINARY : BINARY_PART;
+        if (part.hasArray()) {
+            return webSocket.sendBinary(part.array(), part.arrayOffset() + part.position(), part.remaining(), last, info);
+        }
+        byte[] copy = new byte[part.remaining()];
+        part.duplicate().get(copy);
+        return webSocket.sendBinary(copy, 0, copy.length, last, info);
+    }
+}
