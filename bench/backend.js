@@ -7,6 +7,8 @@
 //                       connection takes them for S seconds (it only queues more while less than B bytes
 //                       are waiting in its own socket buffer, so the backend itself stays bounded), then
 //                       sends one text message "done <count> <bytes>" and waits for the client to close.
+//   /sink?seconds=S     the slow-backend sink: reads nothing for S seconds, then reads every binary message,
+//                       checks it, and answers a text message "end <n>" with "got <count> <bytes> <bad>".
 //
 // Usage: node backend.js PORT
 'use strict';
@@ -30,6 +32,10 @@ wss.on('connection', (ws, req) => {
   const url = new URL(req.url, 'http://backend');
   if (url.pathname.endsWith('/flood')) {
     flood(ws, url.searchParams);
+    return;
+  }
+  if (url.pathname.endsWith('/sink')) {
+    sink(ws, url.searchParams);
     return;
   }
   ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
@@ -58,6 +64,24 @@ function flood(ws, params) {
     setTimeout(pump, 2); // the client (or a proxy in between) is not taking more: poll, bounded
   };
   pump();
+}
+
+function sink(ws, params) {
+  const seconds = Math.min(60, Number(params.get('seconds') || 6));
+  ws.pause(); // from here on only TCP buffers and whatever is in between can fill up
+  setTimeout(() => ws.resume(), seconds * 1000);
+  let count = 0;
+  let bytes = 0;
+  let bad = 0;
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) {
+      ws.send(`got ${count} ${bytes} ${bad}`);
+      return;
+    }
+    if (!data.equals(fillPayload(Buffer.allocUnsafe(data.length), 0, count))) bad++;
+    count++;
+    bytes += data.length;
+  });
 }
 
 server.listen(port, '127.0.0.1', () => {

@@ -194,6 +194,20 @@ cells.push({
   },
 });
 
+cells.push({
+  name: 'slow backend',
+  async run(t) {
+    const before = await serverMemory(t);
+    let stalled = null;
+    const r = await runDriver({ mode: 'sink', url: `${t.base}/sink?seconds=${FLOOD_SECONDS + 3}`, size: 65536, seconds: FLOOD_SECONDS, timeoutSeconds: 60 },
+      async () => { stalled = await serverMemory(t); }); // the client pushed for FLOOD_SECONDS; the backend still reads nothing
+    const values = { 'sink MB': r.leftClientBytes != null ? r.leftClientBytes / 1e6 : null };
+    if (stalled && before.rss != null) values['sink rss'] = (stalled.rss - before.rss) / 1024;
+    if (stalled && before.heap != null) values['sink heap'] = (stalled.heap - before.heap) / 1024;
+    return { r, values, extra: { before, stalled } };
+  },
+});
+
 // ---------- table ----------
 const ROWS = [];
 for (const s of SIZES) {
@@ -216,6 +230,9 @@ ROWS.push(['slow heap stalled', 'slow consumer: gateway heap after GC while stal
 ROWS.push(['slow heap growth', 'slow consumer: gateway heap growth between 1.5 s and 4.3 s of the stall (MB)', 'mem']);
 ROWS.push(['slow heap after', 'slow consumer: gateway heap after GC after (MB)', 'mem']);
 ROWS.push(['slow nginx rss', 'slow consumer: nginx workers RSS growth while stalled (MB)', 'mem']);
+ROWS.push(['sink MB', `slow backend: MB that left the client in ${FLOOD_SECONDS} s while the backend read nothing`, 'mem']);
+ROWS.push(['sink rss', 'slow backend: proxy RSS growth while the backend read nothing (MB; nginx: workers)', 'mem']);
+ROWS.push(['sink heap', 'slow backend: gateway heap after GC, growth while the backend read nothing (MB)', 'mem']);
 
 function median(xs) {
   const v = xs.filter((x) => x != null && Number.isFinite(x)).sort((a, b) => a - b);

@@ -3,7 +3,7 @@
 // {"ok":..., "errors":[...], ...metrics} on stdout (progress lines for the harness start with "@").
 // Every echoed message is compared byte for byte with what was sent, and counts must match.
 //
-// Usage: node driver.js '<json spec>'   (spec.mode: rtt | tput | handshake | idle | slow)
+// Usage: node driver.js '<json spec>'   (spec.mode: rtt | tput | handshake | idle | slow | sink)
 'use strict';
 const WebSocket = require('ws');
 const readline = require('readline');
@@ -340,4 +340,32 @@ async function slow() {
   finish({ received, bytes, backendCount, backendBytes });
 }
 
-({ rtt, tput, handshake, idle, slow })[spec.mode]().catch((e) => { error(`driver crashed: ${e.stack}`); finish({}); });
+// Slow backend: send to the backend's sink, which reads nothing for a while, as fast as this client's own
+// socket takes data (at most 1 MiB waiting in it) for spec.seconds; report how much left the client while the
+// backend read nothing, let the harness measure memory, then check the backend got every message intact.
+async function sink() {
+  const [ws] = await openMany(spec.url, 1, 1);
+  if (!ws) return finish({});
+  const state = guard([ws], 'sink');
+  const report = new Promise((resolve) => ws.on('message', (data, isBinary) => { if (!isBinary) resolve(String(data)); }));
+  const end = Date.now() + spec.seconds * 1000;
+  let count = 0;
+  while (Date.now() < end && ws.readyState === ws.OPEN) {
+    while (ws.bufferedAmount < (1 << 20) && Date.now() < end) {
+      ws.send(fillPayload(Buffer.allocUnsafe(spec.size), 0, count), { binary: true });
+      count++;
+    }
+    await sleep(2);
+  }
+  const leftClientBytes = count * spec.size - ws.bufferedAmount;
+  await waitHarness('stalled');
+  ws.send(`end ${count}`);
+  const got = await Promise.race([report, sleep(30000).then(() => null)]);
+  const m = got && /^got (\d+) (\d+) (\d+)$/.exec(got);
+  if (!m) error(`sink: no report from the backend (${got})`);
+  else if (Number(m[1]) !== count || Number(m[3]) !== 0) error(`sink: sent ${count} messages, backend got ${m[1]} (${m[3]} differ)`);
+  await closeAll([ws], state, 5000);
+  finish({ count, leftClientBytes });
+}
+
+({ rtt, tput, handshake, idle, slow, sink })[spec.mode]().catch((e) => { error(`driver crashed: ${e.stack}`); finish({}); });
