@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wsgateway.relay.Peer;
 import dev.wsgateway.relay.ReadGate;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.Side;
@@ -80,7 +79,7 @@ class BackendBackpressureTest {
                 Map.of(), 5000, relay);
         Socket backendSocket = accepted.get(10, TimeUnit.SECONDS);
         CountingGate clientReads = new CountingGate();
-        relay.clientOpened(new SilentClient(), clientReads);
+        relay.clientOpened(new QuietPeer(), clientReads);
 
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             byte[] payload = new byte[MESSAGE];
@@ -136,34 +135,5 @@ class BackendBackpressureTest {
             total += length;
         }
         return total;
-    }
-
-    /** The client side: nothing comes back from this backend. */
-    private static final class SilentClient implements Peer {
-        @Override
-        public void sendText(String part, boolean last) {
-        }
-
-        @Override
-        public void sendBinary(ByteBuffer part, boolean last) {
-        }
-
-        @Override
-        public void sendPong(ByteBuffer applicationData) {
-        }
-
-        @Override
-        public boolean tryPing(ByteBuffer applicationData) {
-            return true;
-        }
-
-        @Override
-        public long sendingSinceNanos() {
-            return 0;
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
     }
 }

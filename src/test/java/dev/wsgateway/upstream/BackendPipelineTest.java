@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wsgateway.relay.Peer;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.Side;
 import dev.wsgateway.route.Route;
@@ -52,7 +51,7 @@ class BackendPipelineTest {
     }
 
     /** The client side of the pair: records what the relay passes to it. */
-    static final class Recorder implements Peer {
+    static final class Recorder extends QuietPeer {
         private final List<String> messages = new ArrayList<>();
         private final StringBuilder current = new StringBuilder();
         private CountDownLatch expected = new CountDownLatch(0);
@@ -83,24 +82,6 @@ class BackendPipelineTest {
         @Override
         public void sendBinary(ByteBuffer part, boolean last) {
             part("binary", StandardCharsets.UTF_8.decode(part).toString(), last);
-        }
-
-        @Override
-        public void sendPong(ByteBuffer applicationData) {
-        }
-
-        @Override
-        public boolean tryPing(ByteBuffer applicationData) {
-            return true;
-        }
-
-        @Override
-        public long sendingSinceNanos() {
-            return 0;
-        }
-
-        @Override
-        public void close(int code, String reason) {
         }
     }
 
