@@ -180,10 +180,6 @@ public final class SessionPeer implements Peer {
 
     /** Waits for a send to be written: briefly as it is, then with the sender's reads paused. */
     private void awaitWritten(Future<?> send) throws ExecutionException, InterruptedException {
-        if (send.isDone()) {
-            send.get();
-            return;
-        }
         try {
             send.get(PAUSE_AFTER_MICROS, TimeUnit.MICROSECONDS);
             return;

@@ -42,7 +42,8 @@ final class TyrusParts implements SessionPeer.PartSender {
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (WARNED.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "ws-gateway: cannot reach Tyrus's web socket (Tyrus internals changed?); "
-                        + "sends to backends block until written, and a slow backend is not held to one frame", e);
+                        + "sends to backends block until written, and on WildFly a backend that lags does not "
+                        + "hold its client back", e);
             }
             return null;
         }
@@ -57,7 +58,8 @@ final class TyrusParts implements SessionPeer.PartSender {
     public Future<?> binary(ByteBuffer part, boolean last) {
         WriterInfo info = last ? BINARY : BINARY_PART;
         if (part.hasArray()) {
-            return webSocket.sendBinary(part.array(), part.arrayOffset() + part.position(), part.remaining(), last, info);
+            return webSocket.sendBinary(part.array(), part.arrayOffset() + part.position(), part.remaining(), last,
+                    info);
         }
         byte[] copy = new byte[part.remaining()];
         part.duplicate().get(copy);

@@ -216,7 +216,8 @@ class RelayIT extends GatewayTestBase {
                 // The backend never reads after its handshake. What the sockets on the way hold (a few MB each)
                 // may leave the client; then the gateway must stop reading it, not queue without end.
                 long sent = client.sendUntilHeldBack(64 * 1024, 512L << 20, Duration.ofSeconds(3));
-                assertTrue(sent < 96L << 20, "the gateway took " + (sent >> 20) + " MB for a backend that reads nothing");
+                assertTrue(sent < 96L << 20,
+                        "the gateway took " + (sent >> 20) + " MB for a backend that reads nothing");
             }
         }
     }
