@@ -5,12 +5,16 @@ import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionPeer;
 import dev.wsgateway.relay.Side;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.nio.ByteBuffer;
@@ -29,13 +33,26 @@ public class RelayEndpoint {
             .configurator(new GatewayConfigurator())
             .build();
 
+    /**
+     * The same endpoint, programmatic, for Undertow (WildFly), which builds the endpoint's whole deployment
+     * anew for every {@code upgradeHttpToWebSocket} and keeps it with the session: for an annotated class that
+     * is a scan of its methods and about 2 KB of bindings per connection, for a programmatic one none.
+     */
+    static final ServerEndpointConfig PROGRAMMATIC_CONFIG = ServerEndpointConfig.Builder
+            .create(Programmatic.class, PATH)
+            .configurator(new GatewayConfigurator())
+            .build();
+
     private RelaySession relay;
+
+    /** The config to upgrade with on this container. */
+    static ServerEndpointConfig configFor(ServerContainer container) {
+        return container.getClass().getName().startsWith("io.undertow.") ? PROGRAMMATIC_CONFIG : CONFIG;
+    }
 
     @OnOpen
     public void onOpen(Session session) {
-        relay = (RelaySession) session.getUserProperties().get(SessionProperties.RELAY);
-        session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
-        relay.clientOpened(new SessionPeer(session), UndertowReads.of(session));
+        relay = opened(session);
     }
 
     @OnMessage
@@ -55,14 +72,56 @@ public class RelayEndpoint {
 
     @OnClose
     public void onClose(CloseReason reason) {
+        closed(relay, reason);
+    }
+
+    @OnError
+    public void onError(Throwable error) {
+        failed(relay, error);
+    }
+
+    /** The relay endpoint as a programmatic endpoint (see {@link #PROGRAMMATIC_CONFIG}). */
+    public static class Programmatic extends Endpoint {
+        private volatile RelaySession relay;
+
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            RelaySession r = (RelaySession) session.getUserProperties().get(SessionProperties.RELAY);
+            session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (part, last) ->
+                    r.text(Side.CLIENT, part, last));
+            session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) ->
+                    r.binary(Side.CLIENT, part, last));
+            session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
+                    r.pong(Side.CLIENT, pong.getApplicationData()));
+            relay = opened(session);
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason reason) {
+            closed(relay, reason);
+        }
+
+        @Override
+        public void onError(Session session, Throwable error) {
+            failed(relay, error);
+        }
+    }
+
+    private static RelaySession opened(Session session) {
+        RelaySession relay = (RelaySession) session.getUserProperties().get(SessionProperties.RELAY);
+        session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
+        relay.clientOpened(new SessionPeer(session), UndertowReads.of(session));
+        return relay;
+    }
+
+    private static void closed(RelaySession relay, CloseReason reason) {
         if (relay != null) {
             int code = CloseCodes.received(reason.getCloseCode().getCode(), reason.getReasonPhrase());
             relay.sideEnded(Side.CLIENT, code, code == CloseCodes.ABNORMAL ? "" : reason.getReasonPhrase());
         }
     }
 
-    @OnError
-    public void onError(Throwable error) {
+    private static void failed(RelaySession relay, Throwable error) {
         if (relay != null) {
             relay.sideFailed(Side.CLIENT, error);
         }

@@ -144,7 +144,8 @@ public class UpgradeFilter extends HttpFilter {
         // the backend session opened for this client is closed (1001) instead of leaking.
         ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
         try {
-            handover.during(() -> container.upgradeHttpToWebSocket(request, response, RelayEndpoint.CONFIG, Map.of()));
+            handover.during(() -> container.upgradeHttpToWebSocket(request, response, RelayEndpoint.configFor(container),
+                    Map.of()));
         } catch (Exception e) {
             LOG.log(Level.WARNING, "route " + handover.route().id() + ": the client's upgrade failed", e);
             handover.relay().clientAbandoned();
