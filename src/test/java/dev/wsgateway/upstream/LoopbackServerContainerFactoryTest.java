@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,13 +18,6 @@ import org.junit.jupiter.api.Test;
 /** The tests' backends listen on loopback only. */
 class LoopbackServerContainerFactoryTest {
 
-    @ServerEndpoint("/quiet")
-    public static class Quiet {
-        @OnMessage
-        public void onMessage(String message) {
-        }
-    }
-
     @Test
     void tyrusServersInTestsUseTheLoopbackContainer() {
         assertEquals("LoopbackContainer",
@@ -35,7 +26,7 @@ class LoopbackServerContainerFactoryTest {
 
     @Test
     void aBackendIsReachableOnLoopbackAndOnNoOtherAddress() throws Exception {
-        Server server = new Server("127.0.0.1", -1, "/", Map.of(), Quiet.class);
+        Server server = new Server("127.0.0.1", -1, "/", Map.of(), TyrusSocketsTest.Quiet.class);
         server.start();
         try {
             int port = server.getPort();
