@@ -47,7 +47,7 @@ public class RelayEndpoint {
 
     /** The config to upgrade with on this container. */
     static ServerEndpointConfig configFor(ServerContainer container) {
-        return container.getClass().getName().startsWith("io.undertow.") ? PROGRAMMATIC_CONFIG : CONFIG;
+        return UndertowReads.isUndertow(container) ? PROGRAMMATIC_CONFIG : CONFIG;
     }
 
     @OnOpen

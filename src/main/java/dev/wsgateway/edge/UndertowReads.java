@@ -29,9 +29,14 @@ final class UndertowReads implements ReadGate {
         this.resume = resume;
     }
 
+    /** Whether a container's object (a session, the server container) is Undertow's. */
+    static boolean isUndertow(Object containerObject) {
+        return containerObject.getClass().getName().startsWith("io.undertow.");
+    }
+
     /** The session's read gate: Undertow's channel controls, or {@link ReadGate#NONE} on other containers. */
     static ReadGate of(Session session) {
-        if (!session.getClass().getName().startsWith("io.undertow.")) {
+        if (!isUndertow(session)) {
             return ReadGate.NONE;
         }
         try {
