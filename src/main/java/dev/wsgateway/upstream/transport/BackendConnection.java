@@ -67,6 +67,8 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     private volatile Phase phase = Phase.CONNECTING;
     private volatile boolean readsPaused;
     private boolean closeWhenFlushed;
+    /** How often a write had to be queued (tests read it). */
+    private int partialWrites;
     private boolean reported;
     private SelectionKey key;
     private UpgradeMessages.ResponseReader response;
@@ -177,8 +179,8 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                     advanceTls();
                 }
             }
-            if ((ready & SelectionKey.OP_READ) != 0 && selected.isValid()) {
-                readAvailable();
+            if ((ready & SelectionKey.OP_READ) != 0 && selected.isValid() && !(readsPaused && phase == Phase.OPEN)) {
+                readAvailable(); // (paused: the selector saw the old interest set; the next select has the new one)
             }
         } catch (IOException | RuntimeException e) {
             failed(e);
@@ -371,6 +373,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                     done = true;
                 } else {
                     queue.add(p);
+                    partialWrites++;
                     updateInterest();
                 }
             } else {
@@ -650,7 +653,17 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
         }
     }
 
-    /** For tests: bytes queued and not yet written. */
+    /** For tests: how often a write did not fully go out at once. */
+    int partialWrites() {
+        lock.lock();
+        try {
+            return partialWrites;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For tests: writes queued and not yet written. */
     int queuedWrites() {
         lock.lock();
         try {
