@@ -61,9 +61,10 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     private final Handshake handshake;
     private final SSLEngine tls;
     private final BufferPool pool;
-    private final ByteBuffer request;
+    /** The upgrade request's bytes, until they are handed to the socket. */
+    private ByteBuffer request;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>(2);
     private volatile Phase phase = Phase.CONNECTING;
     private volatile boolean readsPaused;
     private boolean closeWhenFlushed;
@@ -130,7 +131,9 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     private void startUpgrade() throws IOException {
         response = new UpgradeMessages.ResponseReader();
         setPhase(Phase.UPGRADING);
-        writeInternal(request);
+        ByteBuffer bytes = request;
+        request = null;
+        writeInternal(bytes);
     }
 
     /** The backend's answer to the upgrade is complete; {@code rest} holds what came after its head. */
@@ -234,8 +237,9 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
 
     /** Decrypts what was read, record by record; a trailing partial record is kept for the next read. */
     private void unwrap(ByteBuffer net) throws IOException {
+        int size = tls.getSession().getApplicationBufferSize();
         while (true) {
-            ByteBuffer plain = loop.plaintext(tls.getSession().getApplicationBufferSize());
+            ByteBuffer plain = loop.plaintext(size);
             SSLEngineResult result = tls.unwrap(net, plain);
             plain.flip();
             if (plain.hasRemaining()) {
@@ -247,7 +251,8 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                     return;
                 }
                 case BUFFER_OVERFLOW -> {
-                    continue; // the session's buffer size grew; plaintext() sizes the next one from it
+                    size = Math.max(size * 2, tls.getSession().getApplicationBufferSize());
+                    continue;
                 }
                 case CLOSED -> {
                     ended(false);

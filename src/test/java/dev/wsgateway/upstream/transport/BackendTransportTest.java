@@ -19,6 +19,7 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.io.DataInputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -233,9 +234,25 @@ class BackendTransportTest {
         }
         AtomicLong expected = new AtomicLong(Long.MAX_VALUE);
         AtomicLong total = new AtomicLong();
+        BackendConnection connection = connectionOf(session);
         CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
             try {
-                RawBackend.readFrames(accepted.socket().getInputStream(), expected, total);
+                // reads in stretches of 256 KiB and then stops until a write has had to queue (or 50 ms passed),
+                // so that writes keep filling the socket and the selector keeps flushing while threads send
+                DataInputStream in = new DataInputStream(accepted.socket().getInputStream());
+                long stretch = 0;
+                while (total.get() < expected.get()) {
+                    total.addAndGet(RawBackend.readFrame(in));
+                    stretch += 1;
+                    if (total.get() / (256 * 1024) != (total.get() - 1) / (256 * 1024) || stretch > 64) {
+                        stretch = 0;
+                        int partials = connection.partialWrites();
+                        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+                        while (connection.partialWrites() == partials && System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
                 return total.get();
             } catch (IOException e) {
                 return -1L;

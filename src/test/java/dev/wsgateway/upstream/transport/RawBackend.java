@@ -14,10 +14,10 @@ import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 
 /** A backend written by hand on a blocking loopback socket: answers handshakes as a test says, reads frames. */
-final class RawBackend implements AutoCloseable {
+public final class RawBackend implements AutoCloseable {
     final ServerSocket server;
 
-    RawBackend(int backlog) throws IOException {
+    public RawBackend(int backlog) throws IOException {
         server = new ServerSocket(0, backlog, InetAddress.getByName("127.0.0.1"));
     }
 
@@ -33,27 +33,27 @@ final class RawBackend implements AutoCloseable {
         this.server = server;
     }
 
-    RawBackend() throws IOException {
+    public RawBackend() throws IOException {
         this(50);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    String uri(String path) {
+    public String uri(String path) {
         return "ws://127.0.0.1:" + port() + path;
     }
 
     /** Accepted connection with its handshake request read. */
-    record Accepted(Socket socket, String request) {
+    public record Accepted(Socket socket, String request) {
         String key() {
             return request.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
         }
 
         /** Answers 101 (with a correct accept key), followed at once by {@code extra} bytes. */
-        void switchProtocols(byte[] extra) throws IOException {
+        public void switchProtocols(byte[] extra) throws IOException {
             byte[] head = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + accept(key()) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
             byte[] all = new byte[head.length + extra.length];
@@ -63,14 +63,14 @@ final class RawBackend implements AutoCloseable {
             socket.getOutputStream().flush();
         }
 
-        void answer(String head) throws IOException {
+        public void answer(String head) throws IOException {
             socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
         }
     }
 
     /** Accepts the next connection and reads its request head. */
-    Accepted accept() throws IOException {
+    public Accepted accept() throws IOException {
         Socket s = server.accept();
         InputStream in = s.getInputStream();
         StringBuilder head = new StringBuilder();
@@ -147,6 +147,20 @@ final class RawBackend implements AutoCloseable {
             frames++;
         }
         return frames;
+    }
+
+    /** Reads one client frame (masked); returns its payload length. */
+    static long readFrame(DataInputStream in) throws IOException {
+        in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        in.skipNBytes(4 + length);
+        return length;
     }
 
     static void write(OutputStream out, byte[] bytes) throws IOException {
