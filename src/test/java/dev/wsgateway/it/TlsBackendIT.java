@@ -61,11 +61,15 @@ class TlsBackendIT extends GatewayTestBase {
     }
 
     @Test
-    void closesCrossTheTlsHopWithTheirCodeAndReason() throws Exception {
+    void aCloseFromTheWssBackendReachesTheClientWithItsCodeAndReason() throws Exception {
         try (WsClient client = WsClient.connect(ws("/tls/echo"))) {
             client.send("!close 4998 backend over TLS says bye");
             assertEquals(new WsClient.Closed(4998, "backend over TLS says bye"), client.awaitClose());
         }
+    }
+
+    @Test
+    void aCloseFromTheClientReachesTheWssBackendWithItsCodeAndReason() throws Exception {
         try (WsClient client = WsClient.connect(ws("/tls/echo"))) {
             client.send("ping");
             assertEquals("ping", client.nextText());
