@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -125,7 +126,7 @@ class BackendTransportTest {
     }
 
     @Test
-    void framesSentTogetherWithThe101ReachTheEndpointOnTheSelectorThread() throws Exception {
+    void framesSentTogetherWithThe101ReachTheEndpointOnTheSelectorThreadOverANoDelaySocket() throws Exception {
         RawBackend backend = raw(new RawBackend());
         Recorder recorder = new Recorder();
         CompletableFuture<Session> opening = open(backend.uri("/x"), recorder, 5000);
@@ -134,6 +135,7 @@ class BackendTransportTest {
         Session session = opening.get(5, TimeUnit.SECONDS);
         assertEquals("sent along", recorder.texts.poll(5, TimeUnit.SECONDS));
         assertTrue(recorder.openedOn.getName().startsWith("ws-gateway-backend-"), recorder.openedOn.getName());
+        assertEquals(true, connectionOf(session).channel().getOption(StandardSocketOptions.TCP_NODELAY));
         session.close();
     }
 
