@@ -68,6 +68,8 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     private volatile Phase phase = Phase.CONNECTING;
     private volatile boolean readsPaused;
     private boolean closeWhenFlushed;
+    /** Tyrus closed the connection and our side is shut (FIN sent): what still arrives is read and dropped. */
+    private volatile boolean draining;
     /** How often a write had to be queued (tests read it). */
     private int partialWrites;
     private boolean reported;
@@ -182,7 +184,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                     advanceTls();
                 }
             }
-            if ((ready & SelectionKey.OP_READ) != 0 && selected.isValid() && !(readsPaused && phase == Phase.OPEN)) {
+            if ((ready & SelectionKey.OP_READ) != 0 && selected.isValid() && !(readsPaused && phase == Phase.OPEN && !draining)) {
                 readAvailable(); // (paused: the selector saw the old interest set; the next select has the new one)
             }
         } catch (IOException | RuntimeException e) {
@@ -209,12 +211,15 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                 return;
             }
             buffer.flip();
+            if (draining) {
+                continue; // the backend's last words (its close reply): nobody listens any more
+            }
             if (tls != null) {
                 unwrap(buffer);
             } else {
                 deliver(buffer);
             }
-            if (n < space || phase == Phase.CLOSED || (readsPaused && phase == Phase.OPEN)) {
+            if (n < space || phase == Phase.CLOSED || (readsPaused && phase == Phase.OPEN && !draining)) {
                 return;
             }
         }
@@ -222,6 +227,10 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
 
     /** Plaintext from the backend: the upgrade response until it is complete, then frames for Tyrus. */
     private void deliver(ByteBuffer data) throws IOException {
+        if (draining) {
+            data.position(data.limit());
+            return;
+        }
         Phase now = phase;
         if (now == Phase.UPGRADING && response != null) {
             TyrusUpgradeResponse answer = response.offer(data);
@@ -325,7 +334,9 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
 
     /** The backend closed its side ({@code truncated}: in the middle of a TLS record). */
     private void ended(boolean truncated) {
-        if (phase == Phase.OPEN) {
+        if (draining) {
+            closeNow();
+        } else if (phase == Phase.OPEN) {
             closeNow();
             reportAbnormalClose();
         } else if (phase != Phase.CLOSED) {
@@ -442,7 +453,9 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                 written.add(p);
             }
             close = queue.isEmpty() && closeWhenFlushed;
-            if (!close) {
+            if (close) {
+                shutOutput();
+            } else {
                 updateInterest();
             }
         } finally {
@@ -452,9 +465,6 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                     p.handler.completed(p.data);
                 }
             }
-        }
-        if (close) {
-            closeNow();
         }
     }
 
@@ -506,7 +516,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
         } else if (phase == Phase.CONNECTING) {
             ops = SelectionKey.OP_CONNECT;
         } else {
-            ops = readsPaused && phase == Phase.OPEN ? 0 : SelectionKey.OP_READ;
+            ops = readsPaused && phase == Phase.OPEN && !draining ? 0 : SelectionKey.OP_READ;
             if (!queue.isEmpty()) {
                 ops |= SelectionKey.OP_WRITE;
             }
@@ -568,24 +578,39 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
      */
     @Override
     public void close() {
-        boolean now;
         lock.lock();
         try {
-            if (phase == Phase.CLOSED || closeWhenFlushed) {
+            if (phase == Phase.CLOSED || closeWhenFlushed || draining) {
                 return;
             }
             reported = true; // Tyrus closed it: nothing more to report
-            now = queue.isEmpty();
-            if (!now) {
-                closeWhenFlushed = true;
+            if (phase != Phase.OPEN) {
+                closeNow();
+                return;
+            }
+            closeWhenFlushed = true;
+            if (queue.isEmpty()) {
+                shutOutput();
             }
         } finally {
             lock.unlock();
         }
-        if (now) {
-            closeNow();
-        } else {
-            loop.execute(() -> loop.schedule(System.nanoTime() + LINGER_NANOS, this::closeNow));
+        loop.execute(() -> loop.schedule(System.nanoTime() + LINGER_NANOS, this::closeNow));
+    }
+
+    /**
+     * Under the lock, once everything Tyrus wrote is on the socket: sends FIN and reads on until the backend
+     * closes too (or the linger time is up). Closing at once instead would reset the connection if any bytes
+     * of the backend were still unread, and a reset can throw away our close frame before the backend reads it.
+     */
+    private void shutOutput() {
+        draining = true;
+        try {
+            channel.shutdownOutput();
+            updateInterest();
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "shutting a backend socket's output failed", e);
+            loop.execute(this::closeNow);
         }
     }
 
@@ -598,7 +623,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                 return;
             }
             phase = Phase.CLOSED;
-            if (tls != null && queue.isEmpty()) {
+            if (tls != null && queue.isEmpty() && !draining) {
                 sendCloseNotify();
             }
             dropped = new ArrayList<>(queue);

@@ -14,6 +14,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
@@ -74,7 +75,15 @@ class BackendTransportTest {
         public String text(String message) {
             return message;
         }
+
+        @OnClose
+        public void closed(CloseReason reason) {
+            CLOSES_SEEN.add(reason);
+        }
     }
+
+    /** The closes the TLS test backends saw. */
+    static final BlockingQueue<CloseReason> CLOSES_SEEN = new LinkedBlockingQueue<>();
 
     /** Records what a backend session receives. */
     static final class Recorder extends Endpoint {
@@ -375,9 +384,13 @@ class BackendTransportTest {
         session.getBasicRemote().sendText(big);
         assertEquals("hello over TLS", recorder.texts.poll(5, TimeUnit.SECONDS));
         assertEquals(big, recorder.texts.poll(5, TimeUnit.SECONDS));
-        session.close(new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "done"));
+        CLOSES_SEEN.clear();
+        session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(4999), "done"));
         CloseReason reason = recorder.closes.poll(5, TimeUnit.SECONDS);
-        assertEquals(CloseReason.CloseCodes.NORMAL_CLOSURE, reason.getCloseCode());
+        assertEquals(4999, reason.getCloseCode().getCode());
+        CloseReason atBackend = CLOSES_SEEN.poll(5, TimeUnit.SECONDS);
+        assertEquals(4999, atBackend.getCloseCode().getCode(), "the backend saw " + atBackend);
+        assertEquals("done", atBackend.getReasonPhrase());
     }
 
     @Test
