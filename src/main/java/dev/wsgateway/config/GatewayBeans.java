@@ -16,6 +16,7 @@ import dev.wsgateway.route.RouteDefinition;
 import dev.wsgateway.route.RouteFile;
 import dev.wsgateway.route.RouteStore;
 import dev.wsgateway.upstream.BackendConnector;
+import dev.wsgateway.upstream.transport.BackendTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -36,8 +37,11 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import org.eclipse.microprofile.config.Config;
 
 /** Builds the gateway's long-lived parts from the settings, loads the routes at start, closes it all at stop. */
@@ -76,12 +80,35 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    BackendConnector backendConnector() {
-        return new BackendConnector(settings.backendReaderThreads(), settings.backendMaxFrameBytes());
+    BackendTransport backendTransport() {
+        return new BackendTransport(settings.backendIoThreads(), managedThreads(), settings.backendTls());
+    }
+
+    void closeTransport(@Disposes BackendTransport transport) {
+        transport.close();
+    }
+
+    @Produces
+    @Singleton
+    BackendConnector backendConnector(BackendTransport transport) {
+        return new BackendConnector(transport, settings.backendMaxFrameBytes());
     }
 
     void closeConnector(@Disposes BackendConnector connector) {
         connector.close();
+    }
+
+    /** The server's managed thread factory where it has one (the transport's threads then carry its context). */
+    static ThreadFactory managedThreads() {
+        try {
+            Object factory = new InitialContext().lookup("java:comp/DefaultManagedThreadFactory");
+            if (factory instanceof ThreadFactory f) {
+                return f;
+            }
+        } catch (NamingException | RuntimeException e) {
+            LOG.log(Level.FINE, "no managed thread factory; the backend transport uses plain threads", e);
+        }
+        return Thread::new;
     }
 
     @Produces

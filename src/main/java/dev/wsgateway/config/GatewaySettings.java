@@ -1,6 +1,7 @@
 package dev.wsgateway.config;
 
 import dev.wsgateway.route.RouteDefaults;
+import dev.wsgateway.upstream.transport.BackendTls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -54,9 +55,28 @@ public class GatewaySettings {
         return config.getValue("gateway.handshake.max-pending-per-route", Integer.class);
     }
 
-    /** Most threads reading from backends at once (each blocks while its client takes a frame). */
-    public int backendReaderThreads() {
-        return config.getValue("gateway.backend.reader-threads", Integer.class);
+    /** Selector threads of the backend transport; 0 (the default): one per core. */
+    public int backendIoThreads() {
+        int configured = config.getOptionalValue("gateway.backend.io-threads", Integer.class).orElse(0);
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Trust for {@code wss://} backends: the trust store file if {@code gateway.backend.tls.trust-store} is set,
+     * else the JVM's default; hostnames verified unless {@code gateway.backend.tls.verify-hostname=false}.
+     */
+    public BackendTls backendTls() {
+        boolean verifyHostname = config.getOptionalValue("gateway.backend.tls.verify-hostname", Boolean.class)
+                .orElse(true);
+        Optional<String> store = config.getOptionalValue("gateway.backend.tls.trust-store", String.class)
+                .filter(s -> !s.isBlank());
+        if (store.isEmpty()) {
+            return BackendTls.jvmDefault(verifyHostname);
+        }
+        char[] password = config.getOptionalValue("gateway.backend.tls.trust-store-password", String.class)
+                .filter(s -> !s.isEmpty()).map(String::toCharArray).orElse(null);
+        String type = config.getOptionalValue("gateway.backend.tls.trust-store-type", String.class).orElse("");
+        return BackendTls.trusting(Path.of(store.get()), password, type, verifyHostname);
     }
 
     /** Largest single frame a backend may send (the Tyrus client holds a whole frame before passing it on). */

@@ -1,59 +1,111 @@
 package dev.wsgateway.upstream;
 
 import dev.wsgateway.relay.RelaySession;
+import dev.wsgateway.upstream.transport.AsyncConnect;
+import dev.wsgateway.upstream.transport.BackendTls;
+import dev.wsgateway.upstream.transport.BackendTransport;
+import dev.wsgateway.upstream.transport.MaskingKeys;
+import dev.wsgateway.upstream.transport.NioClientContainer;
 import jakarta.websocket.ClientEndpointConfig;
-import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Session;
-import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URISyntaxException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
-import org.glassfish.tyrus.client.ThreadPoolConfig;
-import org.glassfish.tyrus.container.jdk.client.JdkClientContainer;
 import org.glassfish.tyrus.core.HandshakeException;
 
 /**
- * Opens the gateway's WebSocket sessions to backends with the Tyrus client bundled in the WAR (never the
- * server's own client, so behaviour is the same on every server).
- *
- * <p>Tyrus takes the handshake timeout from the client manager, so there is one manager per distinct
- * connect timeout; they share one transport and its thread pool.
+ * Opens the gateway's WebSocket sessions to backends: Tyrus client sessions (the Tyrus bundled in the WAR, or
+ * the server's own where it is the same, as on Payara) over the gateway's own {@link BackendTransport}.
+ * Connecting holds no thread while the backend answers ({@link #connectAsync}).
  */
 public final class BackendConnector implements AutoCloseable {
     /** Bytes of a frame header at most (RFC 6455 5.2), on top of the payload Tyrus buffers. */
     private static final int FRAME_OVERHEAD = 14;
-    private final int readerThreads;
-    private final int maxFrameBytes;
-    private final Map<Integer, Client> clientsByTimeout = new ConcurrentHashMap<>();
-
-    /** A client manager and the container its sessions get (which it does not shut down itself). */
-    private record Client(ClientManager manager, BackendSessionContainer container) {
-        void shutdown() {
-            manager.shutdown();
-            container.shutdown();
-        }
-    }
+    private final BackendTransport transport;
+    private final boolean ownsTransport;
+    private final BackendSessionContainer container = new BackendSessionContainer();
+    private final ClientManager manager;
+    private final Map<String, Object> properties;
 
     /**
-     * @param readerThreads most threads reading from backends at once
+     * A connector on a transport of its own (plain threads, the JVM's default trust), closed with it.
+     *
+     * @param ioThreads     the transport's selector threads
      * @param maxFrameBytes largest frame a backend may send: Tyrus holds a whole frame (growing its buffer as
      *                      needed) before it hands over the frame's payload, and refuses larger ones
      */
-    public BackendConnector(int readerThreads, int maxFrameBytes) {
-        this.readerThreads = readerThreads;
-        this.maxFrameBytes = maxFrameBytes;
+    public BackendConnector(int ioThreads, int maxFrameBytes) {
+        this(new BackendTransport(ioThreads, Thread::new, BackendTls.jvmDefault()), true, maxFrameBytes);
+    }
+
+    /** A connector on the given transport, which stays the caller's to close. */
+    public BackendConnector(BackendTransport transport, int maxFrameBytes) {
+        this(transport, false, maxFrameBytes);
+    }
+
+    private BackendConnector(BackendTransport transport, boolean ownsTransport, int maxFrameBytes) {
+        AsyncConnect.check();
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
+        // Tyrus loads the container class by name through the context class loader (on Payara, its own Tyrus
+        // does): make sure that is the WAR's, whichever thread builds the connector.
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(BackendConnector.class.getClassLoader());
+        try {
+            manager = ClientManager.createClient(NioClientContainer.class.getName(), container);
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+        container.attach(manager);
+        manager.setDefaultMaxSessionIdleTimeout(0); // idle timeouts are the relay's, per route
+        Map<String, Object> p = manager.getProperties();
+        p.put(BackendTransport.PROPERTY, transport);
+        p.put(ClientProperties.INCOMING_BUFFER_SIZE, maxFrameBytes + FRAME_OVERHEAD);
+        p.put(ClientProperties.MASKING_KEY_GENERATOR, new MaskingKeys());
+        p.put(ClientProperties.SHARED_CONTAINER, true);
+        this.properties = Map.copyOf(new HashMap<>(p));
     }
 
     /**
      * Connects and returns the open backend session, blocking the calling thread until the handshake is
-     * done or {@code timeoutMillis} passed. {@code headers} are added to the handshake request. The relay's backend side is attached before this returns.
+     * done or {@code timeoutMillis} passed. {@code headers} are added to the handshake request. The relay's
+     * backend side is attached before this returns.
      */
     public Session connect(URI uri, List<String> subprotocols, Map<String, List<String>> headers, int timeoutMillis,
                            RelaySession relay) throws BackendConnectException {
+        CompletableFuture<Session> pending = connectAsync(uri, subprotocols, headers, timeoutMillis, relay);
+        try {
+            return pending.get();
+        } catch (InterruptedException e) {
+            pending.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new BackendConnectException(BackendConnectException.Kind.UNREACHABLE,
+                    "interrupted while connecting to " + target(uri), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BackendConnectException b) {
+                throw b;
+            }
+            throw classify(uri, e, false);
+        }
+    }
+
+    /**
+     * Starts connecting and returns at once. The future completes with the open session (the relay's backend
+     * side attached: the endpoint's {@code onOpen} has run) or fails with a {@link BackendConnectException}
+     * (REFUSED, TIMEOUT or UNREACHABLE), always within {@code timeoutMillis}, on one of the transport's threads:
+     * whatever depends on it must not block. Cancel it (or complete it yourself) to abandon the connect: the
+     * connection closes, or the session, should it open anyway, is closed with 1001.
+     */
+    public CompletableFuture<Session> connectAsync(URI uri, List<String> subprotocols, Map<String, List<String>> headers,
+                                                   int timeoutMillis, RelaySession relay) {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(subprotocols)
                 .configurator(new ClientEndpointConfig.Configurator() {
@@ -64,35 +116,40 @@ public final class BackendConnector implements AutoCloseable {
                 })
                 .build();
         long started = System.nanoTime();
-        try {
-            return client(timeoutMillis).connectToServer(new BackendEndpoint(relay), config, forTyrus(uri));
-        } catch (DeploymentException | IOException | RuntimeException e) {
-            throw classify(uri, e, (System.nanoTime() - started) / 1_000_000 >= timeoutMillis);
-        }
+        CompletableFuture<Session> result = new CompletableFuture<>();
+        CompletableFuture<Session> opening = AsyncConnect.open(transport, container, new BackendEndpoint(relay),
+                config, uri, properties, timeoutMillis, null);
+        opening.whenComplete((session, failure) -> {
+            if (failure == null) {
+                if (!result.complete(session)) {
+                    AsyncConnect.closeAbandoned(session);
+                }
+            } else {
+                result.completeExceptionally(classify(uri, failure,
+                        (System.nanoTime() - started) / 1_000_000 >= timeoutMillis));
+            }
+        });
+        result.whenComplete((session, failure) -> {
+            if (failure != null) {
+                opening.cancel(false);
+            }
+        });
+        return result;
     }
 
-    /**
-     * Tyrus's JDK transport writes the request line from the decoded {@code getPath()} and {@code getQuery()},
-     * which would turn {@code %20} into a raw space and {@code %26} into a query separator. Hand it a URI
-     * whose decoded path and query are exactly the raw ones we mean to send.
-     */
-    static URI forTyrus(URI uri) {
-        try {
-            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getRawPath(), uri.getRawQuery(), null);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a valid backend URI", e);
-        }
-    }
-
-    static BackendConnectException classify(URI uri, Exception e, boolean timeElapsed) {
-        String target = uri.getScheme() + "://" + uri.getAuthority() + uri.getRawPath();
+    static BackendConnectException classify(URI uri, Throwable e, boolean timeElapsed) {
+        String target = target(uri);
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof HandshakeException h) {
                 return new BackendConnectException(BackendConnectException.Kind.REFUSED,
-                        target + " refused the handshake with HTTP " + h.getHttpStatusCode(), e);
+                        target + " refused the handshake with HTTP " + h.getHttpStatusCode(), h);
+            }
+            if (t instanceof SocketTimeoutException) {
+                return new BackendConnectException(BackendConnectException.Kind.TIMEOUT,
+                        target + " did not answer the handshake in time: " + t.getMessage(), t);
             }
         }
-        if (timeElapsed || String.valueOf(e.getMessage()).contains("Handshake response not received")) {
+        if (timeElapsed && !(e instanceof CancellationException)) {
             return new BackendConnectException(BackendConnectException.Kind.TIMEOUT,
                     target + " did not answer the handshake in time", e);
         }
@@ -104,26 +161,16 @@ public final class BackendConnector implements AutoCloseable {
                 target + " is unreachable: " + root, e);
     }
 
-    private ClientManager client(int timeoutMillis) {
-        return clientsByTimeout.computeIfAbsent(timeoutMillis, t -> {
-            BackendSessionContainer container = new BackendSessionContainer();
-            ClientManager client = ClientManager.createClient(JdkClientContainer.class.getName(), container);
-            container.attach(client);
-            Map<String, Object> properties = client.getProperties();
-            properties.put(ClientProperties.HANDSHAKE_TIMEOUT, t);
-            properties.put(ClientProperties.SHARED_CONTAINER, true);
-            properties.put(ClientProperties.INCOMING_BUFFER_SIZE, maxFrameBytes + FRAME_OVERHEAD);
-            properties.put(ClientProperties.WORKER_THREAD_POOL_CONFIG,
-                    ThreadPoolConfig.defaultConfig().setMaxPoolSize(readerThreads)
-                            .setPoolName("ws-gateway-backend"));
-            client.setDefaultMaxSessionIdleTimeout(0); // idle timeouts are the relay's, per route
-            return new Client(client, container);
-        }).manager();
+    private static String target(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
     }
 
     @Override
     public void close() {
-        clientsByTimeout.values().forEach(Client::shutdown);
-        clientsByTimeout.clear();
+        manager.shutdown();
+        container.shutdown();
+        if (ownsTransport) {
+            transport.close();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.wsgateway.upstream;
 
 import dev.wsgateway.relay.SessionPeer;
 import jakarta.websocket.Session;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,12 +34,12 @@ final class TyrusParts implements SessionPeer.PartSender {
     }
 
     /**
-     * The part sender of a Tyrus client session (see {@link TyrusSockets#webSocket}); null (logged once) when
-     * Tyrus's field cannot be reached: the session's sends then block, as the Jakarta API's do.
+     * The part sender of a Tyrus client session; null (logged once) when Tyrus's field cannot be reached: the
+     * session's sends then block, as the Jakarta API's do.
      */
     static TyrusParts of(Session session) {
         try {
-            return new TyrusParts(TyrusSockets.webSocket(session));
+            return new TyrusParts(webSocket(session));
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (WARNED.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "ws-gateway: cannot reach Tyrus's web socket (Tyrus internals changed?); "
@@ -47,6 +48,26 @@ final class TyrusParts implements SessionPeer.PartSender {
             }
             return null;
         }
+    }
+
+    /** The Tyrus web socket behind the session's remote endpoints (which hold it in a package-private field). */
+    static TyrusWebSocket webSocket(Session session) throws ReflectiveOperationException {
+        Field remote = field(session.getClass(), "basicRemote");
+        Object basic = remote.get(session);
+        Field socket = field(basic.getClass(), "webSocket");
+        return (TyrusWebSocket) socket.get(basic);
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    f.setAccessible(true);
+                    return f;
+                }
+            }
+        }
+        throw new NoSuchFieldException(name + " in " + type.getName());
     }
 
     @Override

@@ -4,15 +4,18 @@ import jakarta.websocket.CloseReason;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import dev.wsgateway.upstream.LoopbackServerContainerFactory;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.Server;
 
 /** Starts and stops the Tyrus backend server on an ephemeral loopback port. */
 final class TestBackend implements AutoCloseable {
     private final Server server;
+    private final String scheme;
 
-    private TestBackend(Server server) {
+    private TestBackend(Server server, String scheme) {
         this.server = server;
+        this.scheme = scheme;
     }
 
     static TestBackend start() throws Exception {
@@ -21,11 +24,24 @@ final class TestBackend implements AutoCloseable {
                 Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, 32 * 1024 * 1024 + 14),
                 EchoBackend.class, DeepPathBackend.class);
         server.start();
-        return new TestBackend(server);
+        return new TestBackend(server, "ws");
+    }
+
+    /**
+     * The same backend behind TLS ({@code wss://}), presenting the key in a test key store under
+     * src/test/resources/tls (the gateway trusts them through {@code gateway.backend.tls.trust-store}).
+     */
+    static TestBackend startTls(String keyStore) throws Exception {
+        Server server = new Server("127.0.0.1", -1, "/",
+                Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, 32 * 1024 * 1024 + 14,
+                        LoopbackServerContainerFactory.KEY_STORE, keyStore),
+                EchoBackend.class, DeepPathBackend.class);
+        server.start();
+        return new TestBackend(server, "wss");
     }
 
     String uri(String path) {
-        return "ws://127.0.0.1:" + server.getPort() + path;
+        return scheme + "://127.0.0.1:" + server.getPort() + path;
     }
 
     /** Sessions opened before this number belong to earlier tests: their late closes are not this test's. */

@@ -4,30 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import org.glassfish.tyrus.client.auth.AuthenticationException;
 import jakarta.websocket.DeploymentException;
 import org.glassfish.tyrus.core.HandshakeException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class BackendConnectorTest {
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "ws://h:1/a/b?x=1                 | /a/b       | x=1",
-            "ws://h:1/a%20b?y=%20z            | /a%20b     | y=%20z",
-            "ws://h:1/p?a=%26b&c=%3D          | /p         | a=%26b&c=%3D",
-            "wss://h/a%2Fb                    | /a%2Fb     |",
-    })
-    void tyrusDecodesOnceSoTheWireGetsTheRawPathAndQuery(String uri, String rawPath, String rawQuery) {
-        URI forTyrus = BackendConnector.forTyrus(URI.create(uri));
-        // What Tyrus's JDK transport puts in the request line: getPath() and getQuery().
-        assertEquals(rawPath, forTyrus.getPath());
-        assertEquals(rawQuery, forTyrus.getQuery());
-        assertEquals(URI.create(uri).getHost(), forTyrus.getHost());
-        assertEquals(URI.create(uri).getPort(), forTyrus.getPort());
-    }
 
     @Test
     void aNon101AnswerIsARefusal() {
@@ -37,10 +21,17 @@ class BackendConnectorTest {
     }
 
     @Test
-    void noHandshakeResponseInTimeIsATimeout() {
+    void theTransportsDeadlineIsATimeout() {
         var e = BackendConnector.classify(URI.create("ws://h:1/x"),
-                new DeploymentException("Handshake response not received."), false);
+                new DeploymentException("Handshake error.", new SocketTimeoutException("not answered")), false);
         assertEquals(BackendConnectException.Kind.TIMEOUT, e.kind());
+    }
+
+    @Test
+    void anAuthenticationChallengeIsARefusal() {
+        var e = BackendConnector.classify(URI.create("ws://h:1/x"),
+                new AuthenticationException("Authentication failed."), false);
+        assertEquals(BackendConnectException.Kind.REFUSED, e.kind());
     }
 
     @Test

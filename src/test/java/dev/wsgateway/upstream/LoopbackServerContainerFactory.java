@@ -3,6 +3,12 @@ package dev.wsgateway.upstream;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import java.lang.reflect.Constructor;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,6 +33,11 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  */
 public final class LoopbackServerContainerFactory extends ServerContainerFactory {
     static final String HOST = "127.0.0.1";
+    /**
+     * A server property: the test key store (a resource path under {@code /tls}, password {@code changeit}) whose
+     * key and certificate the server presents; the server then speaks TLS only ({@code wss://}).
+     */
+    public static final String KEY_STORE = "test.loopback.keyStore";
 
     @Override
     public ServerContainer createContainer(Map<String, Object> properties) {
@@ -35,12 +46,14 @@ public final class LoopbackServerContainerFactory extends ServerContainerFactory
 
     private static final class LoopbackContainer extends TyrusServerContainer {
         private final WebSocketEngine engine;
+        private final String keyStore;
         private volatile String contextPath;
         private volatile HttpServer server;
         private volatile NetworkListener listener;
 
         LoopbackContainer(Map<String, Object> properties) {
             super((Set<Class<?>>) null);
+            keyStore = (String) properties.get(KEY_STORE);
             engine = TyrusWebSocketEngine.builder(this)
                     .incomingBufferSize(Utils.getProperty(properties, TyrusWebSocketEngine.INCOMING_BUFFER_SIZE,
                             Integer.class))
@@ -69,6 +82,10 @@ public final class LoopbackServerContainerFactory extends ServerContainerFactory
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             listener.registerAddOn(webSocketAddOn(this, rootPath));
+            if (keyStore != null) {
+                listener.setSecure(true);
+                listener.setSSLEngineConfig(new SSLEngineConfigurator(serverContext(keyStore), false, false, false));
+            }
             server = new HttpServer();
             server.addListener(listener);
             server.start();
@@ -86,6 +103,24 @@ public final class LoopbackServerContainerFactory extends ServerContainerFactory
             if (server != null) {
                 server.shutdownNow();
             }
+        }
+    }
+
+    /** A TLS server context with the key in a test key store (see src/test/resources/tls). */
+    public static SSLContext serverContext(String keyStore) throws IOException {
+        try (InputStream in = LoopbackServerContainerFactory.class.getResourceAsStream(keyStore)) {
+            if (in == null) {
+                throw new IOException("no test key store " + keyStore);
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, "changeit".toCharArray());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, "changeit".toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the test key store " + keyStore, e);
         }
     }
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +21,13 @@ import org.junit.jupiter.api.Test;
 /** The tests' backends listen on loopback only. */
 class LoopbackServerContainerFactoryTest {
 
+    @ServerEndpoint("/quiet")
+    public static class Quiet {
+        @OnOpen
+        public void open(Session session) {
+        }
+    }
+
     @Test
     void tyrusServersInTestsUseTheLoopbackContainer() {
         assertEquals("LoopbackContainer",
@@ -26,7 +36,7 @@ class LoopbackServerContainerFactoryTest {
 
     @Test
     void aBackendIsReachableOnLoopbackAndOnNoOtherAddress() throws Exception {
-        Server server = new Server("127.0.0.1", -1, "/", Map.of(), TyrusSocketsTest.Quiet.class);
+        Server server = new Server("127.0.0.1", -1, "/", Map.of(), Quiet.class);
         server.start();
         try {
             int port = server.getPort();

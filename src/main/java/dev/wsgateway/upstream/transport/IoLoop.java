@@ -1,0 +1,229 @@
+package dev.wsgateway.upstream.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One selector thread: it owns the selector, the deadlines of the handshakes on it, and one read buffer (and
+ * one TLS plaintext buffer) shared by all of its connections, since Tyrus consumes what it is handed before
+ * {@code handle} returns. Other threads reach it only through {@link #execute} and {@link #wakeup}.
+ */
+final class IoLoop implements Runnable {
+    private static final Logger LOG = Logger.getLogger(IoLoop.class.getName());
+    static final int READ_BUFFER = 64 * 1024;
+
+    /** What a registered channel's attachment does when the selector reports it ready. */
+    interface Ready {
+        void ready(SelectionKey key);
+
+        /** The loop stops: let go of the channel. */
+        void shutdown();
+    }
+
+    /** Something due at a time, run on the loop. */
+    static final class Deadline implements Comparable<Deadline> {
+        final long atNanos;
+        final Runnable action;
+        boolean cancelled;
+
+        Deadline(long atNanos, Runnable action) {
+            this.atNanos = atNanos;
+            this.action = action;
+        }
+
+        @Override
+        public int compareTo(Deadline o) {
+            return Long.compare(atNanos, o.atNanos);
+        }
+    }
+
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ClassLoader contextLoader;
+    private final String name;
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
+    /** Where TLS records are decrypted into; sized when the first TLS connection asks. */
+    private ByteBuffer plaintext;
+    private volatile Thread thread;
+    private volatile boolean stopping;
+
+    IoLoop(String name, ClassLoader contextLoader) throws IOException {
+        this.selector = Selector.open();
+        this.name = name;
+        this.contextLoader = contextLoader;
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Runs the task on the loop, after the event being handled when called from the loop itself (never inline:
+     * callers may be deep in Tyrus or in another connection's read).
+     */
+    void execute(Runnable task) {
+        tasks.add(task);
+        wakeup();
+        if (stopping) {
+            tasks.remove(task); // nobody will run it; the caller's channel was closed by shutdown
+        }
+    }
+
+    /** Makes the selector look at changed interest sets now; coalesced while one wake-up is pending. */
+    void wakeup() {
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Registers on the loop's thread (the interest set then takes effect at once). */
+    SelectionKey register(SelectableChannel channel, int ops, Ready attachment) throws IOException {
+        return channel.register(selector, ops, attachment);
+    }
+
+    /** Only on the loop. */
+    Deadline schedule(long atNanos, Runnable action) {
+        Deadline d = new Deadline(atNanos, action);
+        deadlines.add(d);
+        return d;
+    }
+
+    ByteBuffer plaintext(int size) {
+        if (plaintext == null || plaintext.capacity() < size) {
+            plaintext = ByteBuffer.allocate(size);
+        }
+        plaintext.clear();
+        return plaintext;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        thread.setContextClassLoader(contextLoader);
+        try {
+            while (!stopping) {
+                long timeout = timeoutMillis();
+                if (timeout < 0) {
+                    selector.selectNow(this::ready);
+                } else {
+                    selector.select(this::ready, timeout);
+                }
+                wakeupPending.set(false);
+                runTasks();
+                runDeadlines();
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            LOG.log(Level.SEVERE, name + ": the selector failed; its backend connections are closed", e);
+        } finally {
+            shutdownChannels();
+            stopped.countDown();
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        try {
+            ((Ready) key.attachment()).ready(key);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, name + ": a backend connection's event failed", e);
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, name + ": a task failed", e);
+            }
+        }
+    }
+
+    /** -1: select without waiting; 0: wait until woken; else the milliseconds to the next deadline. */
+    private long timeoutMillis() {
+        if (!tasks.isEmpty()) {
+            return -1;
+        }
+        Deadline next;
+        while ((next = deadlines.peek()) != null && next.cancelled) {
+            deadlines.poll();
+        }
+        if (next == null) {
+            return 0;
+        }
+        long nanos = next.atNanos - System.nanoTime();
+        return nanos <= 0 ? -1 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    private void runDeadlines() {
+        long now = System.nanoTime();
+        Deadline d;
+        while ((d = deadlines.peek()) != null && (d.cancelled || d.atNanos - now <= 0)) {
+            deadlines.poll();
+            if (!d.cancelled) {
+                try {
+                    d.action.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.WARNING, name + ": a deadline's action failed", e);
+                }
+            }
+        }
+    }
+
+    private void shutdownChannels() {
+        List<Ready> open = new ArrayList<>();
+        try {
+            for (SelectionKey key : selector.keys()) {
+                open.add((Ready) key.attachment());
+            }
+        } catch (ClosedSelectorException e) {
+            // nothing registered any more
+        }
+        open.forEach(r -> {
+            try {
+                r.shutdown();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing a backend connection at shutdown failed", e);
+            }
+        });
+        runTasks();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "closing a selector failed", e);
+        }
+    }
+
+    /** Stops the loop, closing its connections; waits a little for it. */
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+        try {
+            if (thread != null && !inLoop()) {
+                stopped.await(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
