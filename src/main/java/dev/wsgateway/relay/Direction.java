@@ -8,12 +8,12 @@ import java.util.logging.Logger;
  * One direction of a relayed pair, from one side to the other: its outbound {@link Peer}, its budget of bytes in
  * flight, its counters, and the {@link MessageHook} slot where per-message policies will plug in.
  *
- * <p>Flow control by demand, one rule for both directions: every frame taken from the source counts against the
- * budget from the moment it is read until the outbound peer reports it written. Past the budget the source's
- * reads are paused ({@link ReadGate}); once the frames in flight drop to half the budget they are resumed. A
- * source that cannot be paused ({@link ReadGate#NONE}) has its reading thread held in the handler instead, which
- * is what those containers take as "read nothing more". So memory per direction is the budget plus at most the
- * frames a container delivers after a pause.
+ * <p>Flow control by demand, one rule for both directions ({@link Budget}): every frame taken from the source
+ * counts against the budget from the moment it is read until the outbound peer reports it written. Past the
+ * budget the source's reads are paused ({@link ReadGate}); once the frames in flight drop to half the budget
+ * they are resumed. A source that cannot be paused ({@link ReadGate#NONE}) has its reading thread held in the
+ * handler instead, which is what those containers take as "read nothing more". So memory per direction is the
+ * budget plus at most the frames a container delivers after a pause.
  *
  * <p>Frames are sent in order: a peer that {@link Peer#pipelines()} gets each at once; any other gets the next
  * once the previous completed. Frames that cannot go at once (the outbound peer is busy, or not attached yet:
@@ -29,19 +29,16 @@ public final class Direction {
     }
 
     private final Side from;
-    private final long budget;
+    private final Budget budget;
     private final long maxMessageBytes;
     private final Failures failures;
     private final Object lock = new Object();
-    private final Object gateLock = new Object();
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private volatile MessageHook hook = MessageHook.NONE;
 
     // guarded by lock
     private Peer to;
     private int sending;
-    private long inFlightBytes;
-    private boolean paused;
     private boolean pumping;
     /** A close was queued or sent: nothing more is taken. */
     private boolean closed;
@@ -49,22 +46,17 @@ public final class Direction {
     private boolean released;
     private long progressNanos;
 
-    // guarded by gateLock
-    private volatile ReadGate source = ReadGate.NONE;
-    private boolean gatePaused;
-
     // counters, written by the source's reading thread, read by anyone
     private volatile long frames;
     private volatile long messages;
     private volatile long bytes;
     private volatile long lastFrameNanos = System.nanoTime();
-    private volatile long pauses;
     private volatile boolean midMessage;
     private long messageBytes;
 
     Direction(Side from, long budget, long maxMessageBytes, Failures failures) {
         this.from = from;
-        this.budget = budget;
+        this.budget = new Budget(budget);
         this.maxMessageBytes = maxMessageBytes;
         this.failures = failures;
     }
@@ -73,8 +65,7 @@ public final class Direction {
 
     /** The side whose reads feed this direction opened; {@code reads} pauses them. */
     void sourceOpened(ReadGate reads) {
-        source = reads;
-        syncGate(); // it may have gone over budget before we knew how to pause it
+        budget.source(reads);
     }
 
     /** The side this direction sends to is attached: what waited for it goes now. */
@@ -123,12 +114,11 @@ public final class Direction {
             return;
         }
         Frame direct = null;
-        boolean pause = false;
         synchronized (lock) {
             if (closed || released) {
                 return; // data after a close is dropped, as RFC 6455 has it
             }
-            inFlightBytes += f.length();
+            budget.take(f.length());
             if (!pumping && queue.isEmpty() && canSend()) {
                 direct = from == Side.CLIENT && to.retainsBuffers() ? f.detached() : f;
                 startSend();
@@ -136,19 +126,11 @@ public final class Direction {
             } else {
                 queue.add(from == Side.CLIENT ? f.detached() : f);
             }
-            if (!paused && inFlightBytes > budget) {
-                paused = true;
-                pause = true;
-            }
-        }
-        if (pause) {
-            pauses++;
-            syncGate();
         }
         if (direct != null) {
             pump(direct);
         }
-        holdWhileOverBudget();
+        budget.holdWhileOver();
     }
 
     /**
@@ -160,7 +142,7 @@ public final class Direction {
             if (closed || released || to == null || pumping || sending > 0 || !queue.isEmpty() || midMessage) {
                 return false;
             }
-            inFlightBytes += control.length();
+            budget.take(control.length());
             startSend();
             pumping = true;
         }
@@ -197,8 +179,6 @@ public final class Direction {
         if (peer != null) {
             peer.close(close.code(), close.reason());
         }
-        syncGate();
-        wakeHeld();
     }
 
     /**
@@ -214,8 +194,7 @@ public final class Direction {
             closed = true;
             dropQueued();
         }
-        syncGate();
-        wakeHeld();
+        budget.release();
     }
 
     // ---- sending ---------------------------------------------------------------------------------
@@ -290,77 +269,26 @@ public final class Direction {
     }
 
     private void completed(Frame f, Throwable failure) {
-        boolean resume = false;
         synchronized (lock) {
             sending--;
-            inFlightBytes -= f.length();
             progressNanos = System.nanoTime();
-            if (paused && inFlightBytes <= budget / 2) {
-                paused = false;
-                resume = true;
-                lock.notifyAll();
-            }
         }
+        budget.give(f.length());
         if (failure != null) {
             LOG.log(Level.FINE, failure, () -> "a send to the " + from.other().label() + " failed");
             failures.sendFailed(from.other(), failure);
         }
-        if (resume) {
-            syncGate();
-        }
         pump(null);
     }
 
+    /** Under the lock: what waits is dropped and its bytes given back (the budget's lock nests inside ours). */
     private void dropQueued() {
+        long bytes = 0;
         for (Frame f : queue) {
-            inFlightBytes -= f.length();
+            bytes += f.length();
         }
         queue.clear();
-        paused = false;
-        lock.notifyAll();
-    }
-
-    // ---- the source's reads ----------------------------------------------------------------------
-
-    /** Makes the source's gate match the state: the last thread here sees the final one, so none is lost. */
-    private void syncGate() {
-        synchronized (gateLock) {
-            boolean want;
-            synchronized (lock) {
-                want = paused && !released;
-            }
-            if (want != gatePaused) {
-                gatePaused = want;
-                if (want) {
-                    source.pause();
-                } else {
-                    source.resume();
-                }
-            }
-        }
-    }
-
-    /** The fallback for a source that cannot be paused: its reading thread waits here while over budget. */
-    private void holdWhileOverBudget() {
-        if (source.pauses()) {
-            return;
-        }
-        synchronized (lock) {
-            while (paused && !released) {
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void wakeHeld() {
-        synchronized (lock) {
-            lock.notifyAll();
-        }
+        budget.give(bytes);
     }
 
     // ---- what keepalive, the admin API and metrics read -----------------------------------------
@@ -389,27 +317,24 @@ public final class Direction {
         }
     }
 
-    public long budget() {
+    /** The direction's budget of bytes in flight, and whether its source is paused. */
+    public Budget budget() {
         return budget;
     }
 
     /** Bytes taken from the source and not yet written to the peer (queued or being sent). */
     public long inFlightBytes() {
-        synchronized (lock) {
-            return inFlightBytes;
-        }
+        return budget.inFlight();
     }
 
     /** Whether the source is paused (or held) because the direction is over its budget. */
     public boolean paused() {
-        synchronized (lock) {
-            return paused;
-        }
+        return budget.over();
     }
 
     /** How many times the source was paused. */
     public long pauses() {
-        return pauses;
+        return budget.pauses();
     }
 
     public long frames() {
