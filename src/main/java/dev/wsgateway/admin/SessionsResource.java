@@ -53,7 +53,7 @@ public class SessionsResource {
     @DELETE
     @Path("{id}")
     public Response close(@PathParam("id") String id) {
-        find(id).close(BY_ADMIN, BY_ADMIN_TO_BACKEND);
+        find(id).close("admin", BY_ADMIN, BY_ADMIN_TO_BACKEND);
         return Response.noContent().build();
     }
 

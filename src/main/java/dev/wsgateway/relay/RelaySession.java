@@ -96,6 +96,19 @@ public final class RelaySession {
     private volatile long stateSinceNanos = System.nanoTime();
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile String subprotocol = "";
+    /** Whether the client was ever upgraded (a pair given up before that was a failed handshake, not a session). */
+    private volatile boolean opened;
+    /** Who ended the pair first; null until then. Written under the lock, once. */
+    private volatile Ending ending;
+
+    /**
+     * How the pair ended, for metrics and the access log: who closed first ({@code client}, {@code backend},
+     * {@code gateway}), the code that side sent or that the gateway sent the client, and why ({@code client},
+     * {@code backend}, or the gateway's cause: {@code admin}, {@code expiry}, {@code revocation}, {@code idle},
+     * {@code keepalive}, {@code message_too_big}, {@code shutdown}, {@code gateway}).
+     */
+    public record Ending(String by, int code, String cause) {
+    }
 
     public RelaySession(String id, Route route, String clientAddress, Consumer<RelaySession> onFinished) {
         this(id, route, clientAddress, Credentials.ANONYMOUS, onFinished);
@@ -131,8 +144,16 @@ public final class RelaySession {
         if (after != before) {
             state = after;
             stateSinceNanos = System.nanoTime();
+            opened |= after == State.OPEN;
         }
         return before;
+    }
+
+    /** Records who ended the pair, the first time it stops relaying. Call under the lock, before {@link #move}. */
+    private void endedBy(String by, int code, String cause) {
+        if (ending == null && state.relaying()) {
+            ending = new Ending(by, code, cause);
+        }
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------
@@ -190,6 +211,7 @@ public final class RelaySession {
             if (state.ended(side)) {
                 return;
             }
+            endedBy(side.label(), code, side.label());
             before = move(side == Side.CLIENT ? State.Event.CLIENT_ENDED : State.Event.BACKEND_ENDED);
             after = state;
         }
@@ -230,7 +252,13 @@ public final class RelaySession {
      * once (what is queued for it is dropped). The pair is finished when both sides have confirmed.
      */
     public void close(Close toClient, Close toBackend) {
+        close("gateway", toClient, toBackend);
+    }
+
+    /** As {@link #close(Close, Close)}, naming the cause for metrics and the access log (see {@link Ending}). */
+    public void close(String cause, Close toClient, Close toBackend) {
         synchronized (lock) {
+            endedBy("gateway", toClient.code(), cause);
             if (!move(State.Event.GATEWAY_CLOSED).relaying()) {
                 return;
             }
@@ -296,7 +324,8 @@ public final class RelaySession {
         keepalive.heard(from, now);
         Direction direction = direction(from);
         if (!direction.admit(frame.length(), frame.last())) {
-            close(from == Side.CLIENT ? TOO_BIG : PEER_TOO_BIG, from == Side.CLIENT ? PEER_TOO_BIG : TOO_BIG);
+            close("message_too_big", from == Side.CLIENT ? TOO_BIG : PEER_TOO_BIG,
+                    from == Side.CLIENT ? PEER_TOO_BIG : TOO_BIG);
             return;
         }
         direction.forward(frame);
@@ -344,6 +373,9 @@ public final class RelaySession {
 
     private void sideUnresponsive(Side side, String why) {
         LOG.fine(() -> "session " + id + ": the " + side.label() + " side is gone: " + why);
+        synchronized (lock) {
+            endedBy("gateway", CloseCodes.GOING_AWAY, "keepalive");
+        }
         sideGone(side, CloseCodes.GOING_AWAY, "keepalive timeout");
     }
 
@@ -393,6 +425,26 @@ public final class RelaySession {
     /** When a data frame or an unsolicited pong last passed, either way ({@link System#nanoTime()}). */
     public long lastActivityNanos() {
         return lastActivityNanos;
+    }
+
+    /** When a data frame or an unsolicited pong last passed, either way (or the pair was opened). */
+    public Instant lastActivity() {
+        return Instant.now().minusNanos(System.nanoTime() - lastActivityNanos);
+    }
+
+    /** Whether the client was upgraded (false for a pair given up during its handshake). */
+    public boolean opened() {
+        return opened;
+    }
+
+    /** How the pair ended; null while it is live. */
+    public Ending ending() {
+        return ending;
+    }
+
+    /** How often the client's reads were paused because the bytes in flight to the backend passed the budget. */
+    public long readPauses() {
+        return fromClient.pauses();
     }
 
     /** The direction carrying {@code side}'s frames to the other side: its counters, budget and hook slot. */

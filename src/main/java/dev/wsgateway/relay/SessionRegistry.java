@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,7 +50,15 @@ public final class SessionRegistry implements AutoCloseable {
     /** Parts of fragmented messages, pings and pongs to the clients (see {@link SessionPeer}). */
     private final ThreadPoolExecutor blockingSends;
 
+    private final Consumer<RelaySession> onEnded;
+
     public SessionRegistry() {
+        this(s -> { });
+    }
+
+    /** @param onEnded told once about every pair that finished (metrics, the access log), after it left the registry */
+    public SessionRegistry(Consumer<RelaySession> onEnded) {
+        this.onEnded = onEnded;
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("ws-gateway-session-timer"));
         timer.setRemoveOnCancelPolicy(true); // a session that ends before its token expires leaves nothing queued
         this.timer = timer;
@@ -85,11 +94,12 @@ public final class SessionRegistry implements AutoCloseable {
                 pending.cancel(false);
             }
             onEnd.forEach(SessionRegistry::runQuietly);
+            runQuietly(() -> onEnded.accept(s));
         }, blockingSends);
         sessions.put(session.id(), session);
         if (credentials.enforceExpiry()) {
             long delay = Math.max(0, Duration.between(Instant.now(), credentials.expiresAt()).toMillis());
-            expiry.set(timer.schedule(() -> session.close(TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
+            expiry.set(timer.schedule(() -> session.close("expiry", TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
                     delay, TimeUnit.MILLISECONDS));
             if (session.state().finished()) {
                 expiry.get().cancel(false);
@@ -111,7 +121,7 @@ public final class SessionRegistry implements AutoCloseable {
         int closed = 0;
         for (RelaySession s : sessions.values()) {
             if (s.state().relaying() && matches.test(s.credentials())) {
-                s.close(toClient, toBackend);
+                s.close("revocation", toClient, toBackend);
                 closed++;
             }
         }
@@ -137,7 +147,7 @@ public final class SessionRegistry implements AutoCloseable {
             if (state == RelaySession.State.OPEN) {
                 int idleSeconds = s.route().idleTimeoutSeconds();
                 if (idleSeconds > 0 && nowNanos - s.lastActivityNanos() > TimeUnit.SECONDS.toNanos(idleSeconds)) {
-                    s.close(IDLE, IDLE);
+                    s.close("idle", IDLE, IDLE);
                     continue;
                 }
                 int pingSeconds = s.route().pingIntervalSeconds();
@@ -163,7 +173,7 @@ public final class SessionRegistry implements AutoCloseable {
         timer.shutdownNow();
         blockingSends.shutdown();
         for (RelaySession s : sessions.values()) {
-            s.close(SHUTDOWN, SHUTDOWN);
+            s.close("shutdown", SHUTDOWN, SHUTDOWN);
         }
     }
 

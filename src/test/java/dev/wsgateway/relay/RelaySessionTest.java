@@ -248,6 +248,37 @@ class RelaySessionTest {
     }
 
     @Test
+    void recordsWhoEndedThePairFirstWithTheCodeAndCause() {
+        openBoth(session);
+        assertTrue(session.opened());
+        assertEquals(null, session.ending());
+
+        session.sideEnded(Side.BACKEND, 4001, "backend first");
+        session.close("admin", new Close(1008, "x"), new Close(1001, "x"));
+        session.sideEnded(Side.CLIENT, 4001, "");
+
+        assertEquals(new RelaySession.Ending("backend", 4001, "backend"), session.ending());
+    }
+
+    @Test
+    void aGatewayCloseIsRecordedWithItsCause() {
+        openBoth(session);
+
+        session.close("idle", new Close(1001, "idle timeout"), new Close(1001, "idle timeout"));
+
+        assertEquals(new RelaySession.Ending("gateway", 1001, "idle"), session.ending());
+    }
+
+    @Test
+    void aPairGivenUpBeforeTheUpgradeWasNeverOpened() {
+        assertTrue(session.backendOpened(backend, null));
+        session.finishNow();
+
+        assertFalse(session.opened());
+        assertEquals(RelaySession.State.FAILED, session.state());
+    }
+
+    @Test
     void runsTheFinishedCallbackExactlyOnceWhateverArrivesLate() {
         openBoth(session);
         session.sideEnded(Side.CLIENT, 1000, "");
