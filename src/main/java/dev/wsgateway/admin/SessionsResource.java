@@ -3,6 +3,7 @@ package dev.wsgateway.admin;
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.relay.Direction;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.relay.Side;
@@ -52,7 +53,7 @@ public class SessionsResource {
     @DELETE
     @Path("{id}")
     public Response close(@PathParam("id") String id) {
-        find(id).close(BY_ADMIN, BY_ADMIN_TO_BACKEND);
+        find(id).close("admin", BY_ADMIN, BY_ADMIN_TO_BACKEND);
         return Response.noContent().build();
     }
 
@@ -90,7 +91,8 @@ public class SessionsResource {
         return b;
     }
 
-    private static JsonObjectBuilder flow(RelaySession.Flow f) {
-        return Json.createObjectBuilder().add("messages", f.messages()).add("frames", f.frames()).add("bytes", f.bytes());
+    private static JsonObjectBuilder flow(Direction f) {
+        return Json.createObjectBuilder().add("messages", f.messages()).add("frames", f.frames()).add("bytes", f.bytes())
+                .add("inFlightBytes", f.inFlightBytes());
     }
 }

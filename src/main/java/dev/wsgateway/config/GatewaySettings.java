@@ -1,5 +1,6 @@
 package dev.wsgateway.config;
 
+import dev.wsgateway.route.Route;
 import dev.wsgateway.route.RouteDefaults;
 import dev.wsgateway.upstream.transport.BackendTls;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,8 @@ public class GatewaySettings {
                 config.getValue("gateway.route.connect-timeout-millis", Integer.class),
                 config.getValue("gateway.route.idle-timeout-seconds", Integer.class),
                 config.getValue("gateway.route.max-message-bytes", Integer.class),
+                config.getOptionalValue("gateway.route.max-in-flight-bytes", Integer.class)
+                        .orElse(Route.DEFAULT_MAX_IN_FLIGHT_BYTES),
                 config.getValue("gateway.route.ping-interval-seconds", Integer.class),
                 config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()));
     }

@@ -1,5 +1,7 @@
 package dev.wsgateway.edge;
 
+import dev.wsgateway.edge.liberty.LibertyCloses;
+import dev.wsgateway.edge.undertow.UndertowReads;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionPeer;
@@ -115,12 +117,12 @@ public class RelayEndpoint {
 
     private static void open(Session session, RelaySession relay) {
         session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
-        relay.clientOpened(new SessionPeer(session), UndertowReads.of(session));
+        relay.clientOpened(new SessionPeer(session, relay.blockingSends()), UndertowReads.of(session));
     }
 
     private static void closed(RelaySession relay, CloseReason reason) {
         if (relay != null) {
-            int code = CloseCodes.received(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+            int code = LibertyCloses.received(reason.getCloseCode().getCode(), reason.getReasonPhrase());
             relay.sideEnded(Side.CLIENT, code, code == CloseCodes.ABNORMAL ? "" : reason.getReasonPhrase());
         }
     }

@@ -58,19 +58,6 @@ public final class CloseCodes {
         };
     }
 
-    /**
-     * The code a side's close event stands for. Open Liberty reports a client connection that ended without a
-     * close frame as 1011 with a reason of its own ("Connection closed: Read failed. ... local=/host:port
-     * remote=/host:port"), where WildFly and Payara report 1006. Passed on as it is, that would tell the backend
-     * 1011 and the gateway's own addresses; it is taken as what it is: 1006, no close frame.
-     */
-    public static int received(int code, String reason) {
-        if (code == INTERNAL_ERROR && reason != null && reason.contains("local=/") && reason.contains(" remote=/")) {
-            return ABNORMAL;
-        }
-        return code;
-    }
-
     /** Cuts a reason to {@link #MAX_REASON_BYTES} of UTF-8 without splitting a character. */
     public static String truncate(String reason) {
         if (reason == null) {

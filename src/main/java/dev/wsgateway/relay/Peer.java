@@ -1,43 +1,43 @@
 package dev.wsgateway.relay;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * One side of a relayed pair, as the relay sends to it. Sends block until the frame is handed to the
- * network, which is what keeps one send in flight per direction and memory bounded: the relay reads
- * the next frame from the other side only after this returns.
+ * One side of a relayed pair as the relay sends to it: its outbound peer. No method blocks. A send reports its
+ * outcome once, to its {@link Sent}, when the container has written the frame (or failed to); that report may
+ * come on any thread, also inline before the send returns. Buffers passed in stay untouched until then.
  */
 public interface Peer {
-    void sendText(String part, boolean last) throws IOException;
-
-    void sendBinary(ByteBuffer part, boolean last) throws IOException;
-
-    void sendPong(ByteBuffer applicationData) throws IOException;
-
-    /**
-     * Sends a keepalive ping unless a send is in progress (then false: the caller tries again later). Never
-     * waits for another send to finish; the ping itself counts as a send in {@link #sendingSinceNanos()}.
-     */
-    boolean tryPing(ByteBuffer applicationData) throws IOException;
-
-    /**
-     * The reads of the side whose frames are sent to this peer: a peer whose sends can wait for an earlier one
-     * pauses them while it waits, so that side sends no faster than this one takes. Set once, before the first
-     * relayed frame.
-     */
-    default void pauseWhileWaiting(ReadGate senderReads) {
+    /** The outcome of one send: {@code failure} is null when the frame was written. */
+    @FunctionalInterface
+    interface Sent {
+        void completed(Throwable failure);
     }
 
     /**
-     * Called by the session timer while a send is in progress: a peer whose transport can lose track of a queued
-     * write gets it going again here. Never blocks on a send.
+     * Whether a send may start before the previous one completed (the container queues writes in order).
+     * When false the relay keeps one send in flight to this peer.
      */
-    default void nudge() {
+    default boolean pipelines() {
+        return false;
     }
 
-    /** When the send in progress started ({@link System#nanoTime()}), or 0 when none is. */
-    long sendingSinceNanos();
+    /**
+     * Whether the peer keeps a binary part's buffer until the send completed (an asynchronous send of the
+     * container's), rather than framing a copy before the call returns. The relay then hands it a copy of a
+     * client's buffer, which the container may reuse once the handler returned.
+     */
+    default boolean retainsBuffers() {
+        return true;
+    }
+
+    void sendText(String part, boolean last, Sent sent);
+
+    void sendBinary(ByteBuffer part, boolean last, Sent sent);
+
+    void sendPing(ByteBuffer applicationData, Sent sent);
+
+    void sendPong(ByteBuffer applicationData, Sent sent);
 
     /** Starts the closing handshake with this code and reason; a no-op when already closed. Never throws. */
     void close(int code, String reason);

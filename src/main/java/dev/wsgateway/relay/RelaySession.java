@@ -1,39 +1,84 @@
 package dev.wsgateway.relay;
 
-import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.policy.Credentials;
+import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.route.Route;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One relayed pair: the client's session and the gateway's session to the backend, and their state.
+ * One relayed pair: the client's session and the gateway's session to the backend.
  *
- * <p>The backend side opens first (the handshake is decided before the client is upgraded); the client
- * side attaches when its upgrade completes. State changes happen under one lock, side effects (sends,
- * closes) after it. Frames flow on the container's reading thread of the side they came from. A send returns
- * once the frame is handed over (the backend's, pipelined) or written (the client's), and a send waits for the
- * one before it, with the sending side's reads paused where the container would read on
- * ({@link ReadGate}): there is never more than one frame in flight per direction and nothing is queued inside
- * the gateway.
+ * <p>The pair's state is one {@link State}, changed only by {@link #move} under the pair's lock; the side effects
+ * (sends, closes, the finished callback) run after it. Traffic runs through two {@link Direction}s, one per
+ * way, each with its outbound peer, its budget of bytes in flight and its counters. The backend side opens
+ * first (the handshake is decided before the client is upgraded); backend frames that arrive before the
+ * client's upgrade completes wait in the backend's direction, within its budget. No method waits for a send.
  */
 public final class RelaySession {
-    public enum State { CONNECTING, OPEN, CLOSING, CLOSED }
+    /**
+     * The pair's state. CLIENT_SHUT and BACKEND_SHUT: that side's connection ended (it closed, vanished or
+     * failed) and the other side was told; the pair waits for the other's end. CLOSING: the gateway closed both
+     * sides itself (idle timeout, a limit, an administrator, an expired or revoked credential, shutdown) and waits
+     * for both. CLOSED: both ended. FAILED: given up without both ends (a client that never attached, a backend
+     * that never finished connecting, sides that did not confirm their close in time).
+     */
+    public enum State {
+        CONNECTING, OPEN, CLIENT_SHUT, BACKEND_SHUT, CLOSING, CLOSED, FAILED;
 
-    /** How long backend frames wait for the client's upgrade to complete before the pair is given up. */
+        /** What changes the state. */
+        public enum Event { CLIENT_ATTACHED, CLIENT_ENDED, BACKEND_ENDED, GATEWAY_CLOSED, GIVEN_UP }
+
+        /** The state after {@code event}: the pair's whole life cycle in one table. */
+        public State next(Event event) {
+            return switch (event) {
+                case CLIENT_ATTACHED -> this == CONNECTING ? OPEN : this;
+                case CLIENT_ENDED -> switch (this) {
+                    case CONNECTING, OPEN, CLOSING -> CLIENT_SHUT;
+                    case BACKEND_SHUT -> CLOSED;
+                    default -> this;
+                };
+                case BACKEND_ENDED -> switch (this) {
+                    case CONNECTING, OPEN, CLOSING -> BACKEND_SHUT;
+                    case CLIENT_SHUT -> CLOSED;
+                    default -> this;
+                };
+                case GATEWAY_CLOSED -> relaying() ? CLOSING : this;
+                case GIVEN_UP -> finished() ? this : FAILED;
+            };
+        }
+
+        /** Frames still flow (the client's upgrade may be completing). */
+        public boolean relaying() {
+            return this == CONNECTING || this == OPEN;
+        }
+
+        /** Waiting for one or both sides to confirm a close. */
+        public boolean closing() {
+            return this == CLIENT_SHUT || this == BACKEND_SHUT || this == CLOSING;
+        }
+
+        public boolean finished() {
+            return this == CLOSED || this == FAILED;
+        }
+
+        /** Whether that side's connection is known to have ended. */
+        public boolean ended(Side side) {
+            return finished() || this == (side == Side.CLIENT ? CLIENT_SHUT : BACKEND_SHUT);
+        }
+    }
+
+    /** How long a client's upgrade may take after the backend opened before the pair is given up. */
     static final long CLIENT_ATTACH_TIMEOUT_MILLIS = 30_000;
     private static final Logger LOG = Logger.getLogger(RelaySession.class.getName());
-    /** Payload of the gateway's own keepalive pings: the pongs that answer them are the gateway's, not relayed. */
-    private static final byte[] KEEPALIVE = "ws-gateway keepalive".getBytes(StandardCharsets.US_ASCII);
     private static final Close GIVEN_UP = new Close(CloseCodes.INTERNAL_ERROR, "session given up before the upgrade completed");
+    private static final Close ABANDONED = new Close(CloseCodes.GOING_AWAY, "session given up");
+    private static final Close TOO_BIG = new Close(CloseCodes.TOO_BIG, "message too big");
+    private static final Close PEER_TOO_BIG = new Close(CloseCodes.GOING_AWAY, "peer sent a message that was too big");
 
     private final String id;
     private final Route route;
@@ -41,47 +86,94 @@ public final class RelaySession {
     private final Credentials credentials;
     private final Instant createdAt = Instant.now();
     private final Consumer<RelaySession> onFinished;
-    private final CountDownLatch clientAttached = new CountDownLatch(1);
-    private final Flow fromClient = new Flow(Side.CLIENT);
-    private final Flow fromBackend = new Flow(Side.BACKEND);
+    private final Executor blockingSends;
+    private final Direction fromClient;
+    private final Direction fromBackend;
+    private final Keepalive keepalive = new Keepalive();
 
     private final Object lock = new Object();
     private volatile State state = State.CONNECTING;
-    private Peer client;
-    private Peer backend;
-    private boolean clientEnded;
-    private boolean backendEnded;
-    private Close pendingForClient;
     private volatile long stateSinceNanos = System.nanoTime();
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile String subprotocol = "";
+    /** Whether the client was ever upgraded (a pair given up before that was a failed handshake, not a session). */
+    private volatile boolean opened;
+    /** Who ended the pair first; null until then. Written under the lock, once. */
+    private volatile Ending ending;
+
+    /**
+     * How the pair ended, for metrics and the access log: who closed first ({@code client}, {@code backend},
+     * {@code gateway}), the code that side sent or that the gateway sent the client, and why ({@code client},
+     * {@code backend}, or the gateway's cause: {@code admin}, {@code expiry}, {@code revocation}, {@code idle},
+     * {@code keepalive}, {@code message_too_big}, {@code shutdown}, {@code gateway}).
+     */
+    public record Ending(String by, int code, String cause) {
+    }
 
     public RelaySession(String id, Route route, String clientAddress, Consumer<RelaySession> onFinished) {
         this(id, route, clientAddress, Credentials.ANONYMOUS, onFinished);
     }
 
-    /** @param credentials what the handshake policies learned about the client (for revocation and expiry) */
     public RelaySession(String id, Route route, String clientAddress, Credentials credentials,
                         Consumer<RelaySession> onFinished) {
+        this(id, route, clientAddress, credentials, onFinished, Runnable::run);
+    }
+
+    /**
+     * @param credentials   what the handshake policies learned about the client (for revocation and expiry)
+     * @param blockingSends where a {@link SessionPeer} runs the sends Jakarta WebSocket offers only as blocking
+     *                      calls (see {@link SessionPeer}); never a container or transport thread
+     */
+    public RelaySession(String id, Route route, String clientAddress, Credentials credentials,
+                        Consumer<RelaySession> onFinished, Executor blockingSends) {
         this.id = id;
         this.route = route;
         this.clientAddress = clientAddress;
         this.credentials = credentials;
         this.onFinished = onFinished;
+        this.blockingSends = blockingSends;
+        Direction.Failures failures = (to, cause) -> sideFailed(to, cause);
+        this.fromClient = new Direction(Side.CLIENT, route.maxInFlightBytes(), route.maxMessageBytes(), failures);
+        this.fromBackend = new Direction(Side.BACKEND, route.maxInFlightBytes(), route.maxMessageBytes(), failures);
+    }
+
+    /** Changes the state: the one place it changes. Call under the lock; returns the state before. */
+    private State move(State.Event event) {
+        State before = state;
+        State after = before.next(event);
+        if (after != before) {
+            state = after;
+            stateSinceNanos = System.nanoTime();
+            opened |= after == State.OPEN;
+        }
+        return before;
+    }
+
+    /** Records who ended the pair, the first time it stops relaying. Call under the lock, before {@link #move}. */
+    private void endedBy(String by, int code, String cause) {
+        if (ending == null && state.relaying()) {
+            ending = new Ending(by, code, cause);
+        }
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------
 
     /** The backend session is open. False when the pair was given up meanwhile: close it then. */
     public boolean backendOpened(Peer peer, String negotiatedSubprotocol) {
+        return backendOpened(peer, ReadGate.NONE, negotiatedSubprotocol);
+    }
+
+    /** @param reads pauses and resumes reading the backend's frames */
+    public boolean backendOpened(Peer peer, ReadGate reads, String negotiatedSubprotocol) {
         synchronized (lock) {
             if (state != State.CONNECTING) {
                 return false;
             }
-            backend = peer;
             subprotocol = negotiatedSubprotocol == null ? "" : negotiatedSubprotocol;
-            return true;
         }
+        fromBackend.sourceOpened(reads);
+        fromClient.attach(peer);
+        return true;
     }
 
     /** The client's upgrade completed. If the backend ended meanwhile, the client gets that close now. */
@@ -89,61 +181,47 @@ public final class RelaySession {
         clientOpened(peer, ReadGate.NONE);
     }
 
-    /** @param reads pauses and resumes reading the client's frames (see {@link ReadGate}) */
+    /** @param reads pauses and resumes reading the client's frames */
     public void clientOpened(Peer peer, ReadGate reads) {
-        Close close = null;
+        boolean late;
         synchronized (lock) {
-            client = peer;
-            if (state == State.CONNECTING) {
-                if (backend != null) {
-                    backend.pauseWhileWaiting(reads);
-                }
-                transition(State.OPEN);
-            } else {
-                // The backend ended, or the pair was given up, before the upgrade completed.
-                close = pendingForClient != null ? pendingForClient : GIVEN_UP;
+            late = state.ended(Side.CLIENT);
+            if (!late) {
+                move(State.Event.CLIENT_ATTACHED);
             }
         }
-        clientAttached.countDown();
-        if (close != null) {
-            peer.close(close.code(), close.reason());
+        if (late) {
+            peer.close(GIVEN_UP.code(), GIVEN_UP.reason()); // the pair was given up before the upgrade completed
+            return;
         }
+        fromClient.sourceOpened(reads);
+        fromBackend.attach(peer); // what the backend sent meanwhile, and its close if it ended, go now
     }
 
     /** The client will never attach (its upgrade failed): the backend is told the client went away. */
     public void clientAbandoned() {
         sideEnded(Side.CLIENT, CloseCodes.ABNORMAL, "");
-        clientAttached.countDown();
     }
 
     /** A side's connection ended, with the code it sent (or 1005/1006 when it sent none). */
     public void sideEnded(Side side, int code, String reason) {
-        Peer other = null;
-        Close forward = null;
-        boolean finished;
+        State before;
+        State after;
         synchronized (lock) {
-            if (ended(side) || state == State.CLOSED) {
+            if (state.ended(side)) {
                 return;
             }
-            markEnded(side);
-            if (state == State.CONNECTING || state == State.OPEN) {
-                transition(State.CLOSING);
-                forward = CloseCodes.forward(side, code, reason);
-                other = peer(side.other());
-                if (other == null && side == Side.BACKEND) {
-                    pendingForClient = forward;
-                }
-            }
-            finished = clientEnded && backendEnded;
-            if (finished) {
-                transition(State.CLOSED);
-            }
+            endedBy(side.label(), code, side.label());
+            before = move(side == Side.CLIENT ? State.Event.CLIENT_ENDED : State.Event.BACKEND_ENDED);
+            after = state;
         }
-        if (other != null) {
-            other.close(forward.code(), forward.reason());
+        direction(side.other()).release(); // nothing more can be sent to the side that ended
+        if (before.relaying()) {
+            // The other side gets the close after what the ended side sent before it.
+            direction(side).forwardClose(CloseCodes.forward(side, code, reason));
         }
-        if (finished) {
-            onFinished.accept(this);
+        if (after.finished()) {
+            finished();
         }
     }
 
@@ -161,7 +239,7 @@ public final class RelaySession {
     private void sideGone(Side side, int code, String reason) {
         Peer peer;
         synchronized (lock) {
-            peer = ended(side) ? null : peer(side);
+            peer = state.ended(side) ? null : direction(side.other()).peer();
         }
         sideEnded(side, CloseCodes.ABNORMAL, "");
         if (peer != null) {
@@ -170,73 +248,57 @@ public final class RelaySession {
     }
 
     /**
-     * The gateway ends the pair (idle timeout, a limit, an administrator): each side gets its own close.
-     * The pair is finished when both sides have confirmed.
+     * The gateway ends the pair (idle timeout, a limit, an administrator): each side gets its own close, at
+     * once (what is queued for it is dropped). The pair is finished when both sides have confirmed.
      */
     public void close(Close toClient, Close toBackend) {
-        Peer c;
-        Peer b;
-        synchronized (lock) {
-            if (state == State.CLOSING || state == State.CLOSED) {
-                return;
-            }
-            transition(State.CLOSING);
-            c = clientEnded ? null : client;
-            b = backendEnded ? null : backend;
-            if (client == null) {
-                pendingForClient = toClient;
-            }
-        }
-        if (c != null) {
-            c.close(toClient.code(), toClient.reason());
-        }
-        if (b != null) {
-            b.close(toBackend.code(), toBackend.reason());
-        }
+        close("gateway", toClient, toBackend);
     }
 
-    /** Gives up on a pair whose sides did not confirm their close in time. */
-    public void finishNow() {
+    /** As {@link #close(Close, Close)}, naming the cause for metrics and the access log (see {@link Ending}). */
+    public void close(String cause, Close toClient, Close toBackend) {
         synchronized (lock) {
-            if (state == State.CLOSED) {
+            endedBy("gateway", toClient.code(), cause);
+            if (!move(State.Event.GATEWAY_CLOSED).relaying()) {
                 return;
             }
-            clientEnded = true;
-            backendEnded = true;
-            transition(State.CLOSED);
         }
-        clientAttached.countDown();
+        fromBackend.closeNow(toClient);
+        fromClient.closeNow(toBackend);
+    }
+
+    /** Gives up on a pair whose sides did not confirm their close in time: whatever is still open is closed. */
+    public void finishNow() {
+        State before;
+        synchronized (lock) {
+            before = move(State.Event.GIVEN_UP);
+            if (before.finished()) {
+                return;
+            }
+        }
+        for (Side side : Side.values()) {
+            Peer peer = direction(side.other()).peer();
+            if (!before.ended(side) && peer != null) {
+                peer.close(ABANDONED.code(), ABANDONED.reason());
+            }
+        }
+        finished();
+    }
+
+    private void finished() {
+        fromClient.release();
+        fromBackend.release();
         onFinished.accept(this);
     }
 
     // ---- frames ----------------------------------------------------------------------------------
 
     public void text(Side from, String part, boolean last) {
-        Peer to = admit(from, Utf8.length(part), last);
-        if (to != null) {
-            try {
-                to.sendText(part, last);
-            } catch (IOException | RuntimeException e) {
-                sideFailed(from.other(), e);
-            }
-        }
+        relay(from, Frame.text(part, last));
     }
 
     public void binary(Side from, ByteBuffer part, boolean last) {
-        Peer to = admit(from, part.remaining(), last);
-        if (to != null) {
-            try {
-                to.sendBinary(part, last);
-            } catch (IOException | RuntimeException e) {
-                sideFailed(from.other(), e);
-            }
-        }
-    }
-
-    /** The peer a data frame from {@code from} goes to, or null when it is dropped (not open, or over the limit). */
-    private Peer admit(Side from, long length, boolean last) {
-        Peer to = target(from);
-        return to != null && flow(from).admit(length, last) ? to : null;
+        relay(from, Frame.binary(part, last));
     }
 
     /**
@@ -244,150 +306,84 @@ public final class RelaySession {
      * endpoints' heartbeats and are passed on. Pings are answered by each side's own container.
      */
     public void pong(Side from, ByteBuffer applicationData) {
-        Flow flow = flow(from);
-        flow.lastHeardNanos = System.nanoTime();
-        if (applicationData.equals(ByteBuffer.wrap(KEEPALIVE))) {
-            flow.pingSentNanos = 0;
+        long now = System.nanoTime();
+        keepalive.heard(from, now);
+        if (keepalive.answers(from, applicationData) || !flows(from)) {
             return;
         }
-        Peer to = target(from);
-        if (to == null) {
+        lastActivityNanos = now;
+        direction(from).forward(Frame.pong(applicationData));
+    }
+
+    private void relay(Side from, Frame frame) {
+        if (!flows(from)) {
+            return; // data after a close is dropped, as RFC 6455 has it
+        }
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        keepalive.heard(from, now);
+        Direction direction = direction(from);
+        if (!direction.admit(frame.length(), frame.last())) {
+            close("message_too_big", from == Side.CLIENT ? TOO_BIG : PEER_TOO_BIG,
+                    from == Side.CLIENT ? PEER_TOO_BIG : TOO_BIG);
             return;
         }
-        lastActivityNanos = System.nanoTime();
-        try {
-            to.sendPong(applicationData);
-        } catch (IOException | RuntimeException e) {
-            sideFailed(from.other(), e);
-        }
+        direction.forward(frame);
     }
 
-    /** The peer to send {@code from}'s frames to, or null when the pair is not open. */
-    private Peer target(Side from) {
-        if (from == Side.BACKEND && state == State.CONNECTING && !awaitClient()) {
-            return null;
-        }
-        if (state != State.OPEN) {
-            return null; // closing: data after a close is dropped, as RFC 6455 has it
-        }
-        return from == Side.CLIENT ? backend : client;
-    }
-
-    private boolean awaitClient() {
-        try {
-            if (clientAttached.await(CLIENT_ATTACH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        clientAbandoned();
-        return false;
+    /** Whether frames from this side are relayed now (backend frames also while the client's upgrade completes). */
+    private boolean flows(Side from) {
+        State s = state;
+        return s == State.OPEN || (s == State.CONNECTING && from == Side.BACKEND);
     }
 
     // ---- keepalive -------------------------------------------------------------------------------
 
     /**
      * One keepalive step for one side, from the session timer: a side silent for {@code intervalNanos} gets a
-     * ping; a side that has not answered a ping within {@code intervalNanos}, or whose send has been stuck that
-     * long, is gone (a half-open connection, or a server that does not report a vanished client).
+     * ping; a side that has not answered a ping within {@code intervalNanos}, or to which sends have made no
+     * progress that long, is gone. Never waits: the ping is an asynchronous send like any other.
      */
-    void keepAlive(Side side, long nowNanos, long intervalNanos, Executor pinger) {
-        Peer peer;
-        synchronized (lock) {
-            if (state != State.OPEN) {
-                return;
-            }
-            peer = peer(side);
+    void keepAlive(Side side, long nowNanos, long intervalNanos) {
+        if (state != State.OPEN) {
+            return;
         }
-        Flow flow = flow(side);
-        long sendingSince = peer.sendingSinceNanos();
-        if (sendingSince != 0 && nowNanos - sendingSince > intervalNanos) {
+        Direction toSide = direction(side.other());
+        long stalledSince = toSide.stalledSinceNanos();
+        if (stalledSince != 0 && nowNanos - stalledSince > intervalNanos) {
             sideUnresponsive(side, "a send to it made no progress");
             return;
         }
-        if (flow.pingSentNanos != 0) {
-            if (nowNanos - flow.pingSentNanos > intervalNanos) {
-                sideUnresponsive(side, "it did not answer a ping");
-            }
-            return;
-        }
-        if (flow(side.other()).midMessage) {
-            // A fragmented message to this side is under way: a ping now could wait behind it inside the
-            // container while holding the side's send lock. Data is flowing to it; a stuck send is caught above.
-            return;
-        }
-        if (nowNanos - flow.lastHeardNanos >= intervalNanos) {
-            // Sent elsewhere: a ping into a dead connection's full buffer may block, and must not stop the timer.
-            flow.pingSentNanos = nowNanos;
-            pinger.execute(() -> {
-                try {
-                    if (!peer.tryPing(keepAlivePayload())) {
-                        flow.pingSentNanos = 0; // busy sending: it is not silent, try again next time
-                    }
-                } catch (IOException | RuntimeException e) {
-                    sideFailed(side, e);
+        switch (keepalive.check(side, nowNanos, intervalNanos)) {
+            case GONE -> sideUnresponsive(side, "it did not answer a ping");
+            case PING -> {
+                // Busy receiving (or in the middle of a fragmented message): it is not silent; try next time.
+                if (!toSide.sendIfIdle(Frame.ping(Keepalive.payload()))) {
+                    keepalive.pingSkipped(side);
                 }
-            });
-        }
-    }
-
-    /** From the session timer: each side's peer gets {@link Peer#nudge()} (it acts only with a send in progress). */
-    void nudgeSends() {
-        Peer c;
-        Peer b;
-        synchronized (lock) {
-            c = client;
-            b = backend;
-        }
-        for (Peer peer : new Peer[] {c, b}) {
-            if (peer != null) {
-                peer.nudge();
             }
+            case NOTHING -> { }
         }
     }
 
-    /**
-     * The payload of the gateway's keepalive pings: a fresh, writable copy each time (Open Liberty's socket
-     * layer cannot write a read-only buffer).
-     */
+    /** The payload of the gateway's keepalive pings (a fresh, writable copy). */
     static ByteBuffer keepAlivePayload() {
-        return ByteBuffer.wrap(KEEPALIVE.clone());
+        return Keepalive.payload();
     }
 
     private void sideUnresponsive(Side side, String why) {
         LOG.fine(() -> "session " + id + ": the " + side.label() + " side is gone: " + why);
+        synchronized (lock) {
+            endedBy("gateway", CloseCodes.GOING_AWAY, "keepalive");
+        }
         sideGone(side, CloseCodes.GOING_AWAY, "keepalive timeout");
     }
 
-    // ---- state helpers (call under lock) -------------------------------------------------------
-
-    private void transition(State next) {
-        state = next;
-        stateSinceNanos = System.nanoTime();
-    }
-
-    private boolean ended(Side side) {
-        return side == Side.CLIENT ? clientEnded : backendEnded;
-    }
-
-    private void markEnded(Side side) {
-        if (side == Side.CLIENT) {
-            clientEnded = true;
-        } else {
-            backendEnded = true;
-        }
-    }
-
-    private Peer peer(Side side) {
-        return side == Side.CLIENT ? client : backend;
-    }
-
-    private Flow flow(Side from) {
+    private Direction direction(Side from) {
         return from == Side.CLIENT ? fromClient : fromBackend;
     }
 
-    // ---- what the registry and the admin API read ---------------------------------------------
+    // ---- what the registry, the endpoints, the admin API and metrics read -----------------------
 
     public String id() {
         return id;
@@ -417,69 +413,42 @@ public final class RelaySession {
         return subprotocol;
     }
 
+    /** Where the sides' {@link SessionPeer}s run the sends that Jakarta WebSocket offers only blocking. */
+    public Executor blockingSends() {
+        return blockingSends;
+    }
+
     long stateSinceNanos() {
         return stateSinceNanos;
     }
 
-    long lastActivityNanos() {
+    /** When a data frame or an unsolicited pong last passed, either way ({@link System#nanoTime()}). */
+    public long lastActivityNanos() {
         return lastActivityNanos;
     }
 
-    public Flow flowFrom(Side side) {
-        return flow(side);
+    /** When a data frame or an unsolicited pong last passed, either way (or the pair was opened). */
+    public Instant lastActivity() {
+        return Instant.now().minusNanos(System.nanoTime() - lastActivityNanos);
     }
 
-    /**
-     * One direction of traffic: counters for diagnostics, and the size of the message in progress for the
-     * route's limit. Written only by the reading thread of its side.
-     */
-    public final class Flow {
-        private final Side from;
-        private long messageBytes;
-        private volatile long lastHeardNanos = System.nanoTime();
-        private volatile long pingSentNanos;
-        /** Between the first and the last frame of a fragmented message from this side. */
-        private volatile boolean midMessage;
-        private volatile long frames;
-        private volatile long messages;
-        private volatile long bytes;
+    /** Whether the client was upgraded (false for a pair given up during its handshake). */
+    public boolean opened() {
+        return opened;
+    }
 
-        Flow(Side from) {
-            this.from = from;
-        }
+    /** How the pair ended; null while it is live. */
+    public Ending ending() {
+        return ending;
+    }
 
-        /** Counts a frame; false (and the pair is closed with 1009 to the sender) when it breaks the size limit. */
-        boolean admit(long length, boolean last) {
-            long now = System.nanoTime();
-            lastActivityNanos = now;
-            lastHeardNanos = now;
-            frames++;
-            bytes += length;
-            messageBytes += length;
-            if (messageBytes > route.maxMessageBytes()) {
-                Close toSender = new Close(CloseCodes.TOO_BIG, "message too big");
-                Close toPeer = new Close(CloseCodes.GOING_AWAY, "peer sent a message that was too big");
-                close(from == Side.CLIENT ? toSender : toPeer, from == Side.CLIENT ? toPeer : toSender);
-                return false;
-            }
-            if (last) {
-                messages++;
-                messageBytes = 0;
-            }
-            midMessage = !last;
-            return true;
-        }
+    /** How often the client's reads were paused because the bytes in flight to the backend passed the budget. */
+    public long readPauses() {
+        return fromClient.pauses();
+    }
 
-        public long frames() {
-            return frames;
-        }
-
-        public long messages() {
-            return messages;
-        }
-
-        public long bytes() {
-            return bytes;
-        }
+    /** The direction carrying {@code side}'s frames to the other side: its counters, budget and hook slot. */
+    public Direction flowFrom(Side side) {
+        return direction(side);
     }
 }

@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,11 +27,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The live relayed sessions, and the one timer that enforces idle timeouts, pings silent sides (keepalive),
- * and reaps pairs whose sides never finished closing (so nothing is left behind when a side vanishes).
+ * and reaps pairs whose sides never finished closing (so nothing is left behind when a side vanishes). Also the
+ * small pool that runs the sends Jakarta WebSocket offers only as blocking calls (see {@link SessionPeer}).
  */
 public final class SessionRegistry implements AutoCloseable {
     /** A pair still closing after this long is dropped from the registry. */
     static final long CLOSING_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * Threads for blocking sends at most: each is held while its part is written, so this many clients that stop
+     * reading in the middle of a fragmented message hold up the others' parts (their budgets still bound memory;
+     * keepalive closes a side whose sends make no progress).
+     */
+    private static final int BLOCKING_SEND_THREADS = 32;
     private static final Close IDLE = new Close(CloseCodes.GOING_AWAY, "idle timeout");
     private static final Close SHUTDOWN = new Close(CloseCodes.GOING_AWAY, "gateway shutting down");
     public static final Close TOKEN_EXPIRED = new Close(CloseCodes.POLICY_VIOLATION, "token expired");
@@ -39,13 +47,24 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService timer;
-    private final ExecutorService pinger;
+    /** Parts of fragmented messages, pings and pongs to the clients (see {@link SessionPeer}). */
+    private final ThreadPoolExecutor blockingSends;
+
+    private final Consumer<RelaySession> onEnded;
 
     public SessionRegistry() {
+        this(s -> { });
+    }
+
+    /** @param onEnded told once about every pair that finished (metrics, the access log), after it left the registry */
+    public SessionRegistry(Consumer<RelaySession> onEnded) {
+        this.onEnded = onEnded;
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("ws-gateway-session-timer"));
         timer.setRemoveOnCancelPolicy(true); // a session that ends before its token expires leaves nothing queued
         this.timer = timer;
-        pinger = Executors.newFixedThreadPool(2, daemon("ws-gateway-keepalive"));
+        blockingSends = new ThreadPoolExecutor(BLOCKING_SEND_THREADS, BLOCKING_SEND_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemon("ws-gateway-blocking-send"));
+        blockingSends.allowCoreThreadTimeOut(true);
         timer.scheduleWithFixedDelay(() -> sweep(System.nanoTime()), 1, 1, TimeUnit.SECONDS);
     }
 
@@ -75,13 +94,14 @@ public final class SessionRegistry implements AutoCloseable {
                 pending.cancel(false);
             }
             onEnd.forEach(SessionRegistry::runQuietly);
-        });
+            runQuietly(() -> onEnded.accept(s));
+        }, blockingSends);
         sessions.put(session.id(), session);
         if (credentials.enforceExpiry()) {
             long delay = Math.max(0, Duration.between(Instant.now(), credentials.expiresAt()).toMillis());
-            expiry.set(timer.schedule(() -> session.close(TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
+            expiry.set(timer.schedule(() -> session.close("expiry", TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
                     delay, TimeUnit.MILLISECONDS));
-            if (session.state() == RelaySession.State.CLOSED) {
+            if (session.state().finished()) {
                 expiry.get().cancel(false);
             }
         }
@@ -100,9 +120,8 @@ public final class SessionRegistry implements AutoCloseable {
     public int closeMatching(Predicate<Credentials> matches, Close toClient, Close toBackend) {
         int closed = 0;
         for (RelaySession s : sessions.values()) {
-            RelaySession.State state = s.state();
-            if ((state == RelaySession.State.CONNECTING || state == RelaySession.State.OPEN) && matches.test(s.credentials())) {
-                s.close(toClient, toBackend);
+            if (s.state().relaying() && matches.test(s.credentials())) {
+                s.close("revocation", toClient, toBackend);
                 closed++;
             }
         }
@@ -126,19 +145,18 @@ public final class SessionRegistry implements AutoCloseable {
         for (RelaySession s : sessions.values()) {
             RelaySession.State state = s.state();
             if (state == RelaySession.State.OPEN) {
-                s.nudgeSends();
                 int idleSeconds = s.route().idleTimeoutSeconds();
                 if (idleSeconds > 0 && nowNanos - s.lastActivityNanos() > TimeUnit.SECONDS.toNanos(idleSeconds)) {
-                    s.close(IDLE, IDLE);
+                    s.close("idle", IDLE, IDLE);
                     continue;
                 }
                 int pingSeconds = s.route().pingIntervalSeconds();
                 if (pingSeconds > 0) {
                     long interval = TimeUnit.SECONDS.toNanos(pingSeconds);
-                    s.keepAlive(Side.CLIENT, nowNanos, interval, pinger);
-                    s.keepAlive(Side.BACKEND, nowNanos, interval, pinger);
+                    s.keepAlive(Side.CLIENT, nowNanos, interval);
+                    s.keepAlive(Side.BACKEND, nowNanos, interval);
                 }
-            } else if (state == RelaySession.State.CLOSING
+            } else if (state.closing()
                     && nowNanos - s.stateSinceNanos() > CLOSING_GRACE_NANOS) {
                 s.finishNow();
             } else if (state == RelaySession.State.CONNECTING
@@ -153,9 +171,9 @@ public final class SessionRegistry implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        pinger.shutdownNow();
+        blockingSends.shutdown();
         for (RelaySession s : sessions.values()) {
-            s.close(SHUTDOWN, SHUTDOWN);
+            s.close("shutdown", SHUTDOWN, SHUTDOWN);
         }
     }
 

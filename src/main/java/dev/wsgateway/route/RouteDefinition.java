@@ -26,6 +26,7 @@ public record RouteDefinition(
         Integer connectTimeoutMillis,
         Integer idleTimeoutSeconds,
         Integer maxMessageBytes,
+        Integer maxInFlightBytes,
         Integer pingIntervalSeconds,
         boolean enabled,
         String description,
@@ -34,6 +35,9 @@ public record RouteDefinition(
     public static final int MAX_CONNECT_TIMEOUT_MILLIS = 120_000;
     public static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
     public static final int MAX_MESSAGE_BYTES = 1 << 30;
+    /** The in-flight budget's bounds: below a few KiB every frame pauses its sender; above, memory per session grows. */
+    public static final int MIN_IN_FLIGHT_BYTES = 1024;
+    public static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
     public static final int MAX_PING_INTERVAL_SECONDS = 3600;
     public static final int MAX_DESCRIPTION = 500;
 
@@ -42,11 +46,19 @@ public record RouteDefinition(
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
     private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
-            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "pingIntervalSeconds", "enabled", "description", "policies", "version");
+            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes", "pingIntervalSeconds", "enabled", "description", "policies", "version");
 
     public RouteDefinition {
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
+    }
+
+    /** A definition that leaves the in-flight budget to the gateway's default. */
+    public RouteDefinition(String id, String path, URI backend, List<String> subprotocols, Integer connectTimeoutMillis,
+                           Integer idleTimeoutSeconds, Integer maxMessageBytes, Integer pingIntervalSeconds,
+                           boolean enabled, String description, List<JsonObject> policies) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes, null,
+                pingIntervalSeconds, enabled, description, policies);
     }
 
     /** Checks a route's "policies" array beyond its shape: each entry's type and settings. */
@@ -86,6 +98,7 @@ public record RouteDefinition(
         Integer connect = f.integer("connectTimeoutMillis", 1, MAX_CONNECT_TIMEOUT_MILLIS);
         Integer idle = f.integer("idleTimeoutSeconds", 0, MAX_IDLE_TIMEOUT_SECONDS);
         Integer maxBytes = f.integer("maxMessageBytes", 1, MAX_MESSAGE_BYTES);
+        Integer inFlight = f.integer("maxInFlightBytes", MIN_IN_FLIGHT_BYTES, MAX_IN_FLIGHT_BYTES);
         Integer ping = f.integer("pingIntervalSeconds", 0, MAX_PING_INTERVAL_SECONDS);
         Boolean enabled = f.bool("enabled");
         String description = f.string("description", false);
@@ -99,7 +112,7 @@ public record RouteDefinition(
         if (!f.errors().isEmpty()) {
             throw new InvalidRouteException(f.errors());
         }
-        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, ping,
+        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, inFlight, ping,
                 enabled == null || enabled, description, policies == null ? List.of() : policies);
     }
 
@@ -180,13 +193,14 @@ public record RouteDefinition(
                 connectTimeoutMillis != null ? connectTimeoutMillis : defaults.connectTimeoutMillis(),
                 idleTimeoutSeconds != null ? idleTimeoutSeconds : defaults.idleTimeoutSeconds(),
                 maxMessageBytes != null ? maxMessageBytes : defaults.maxMessageBytes(),
+                maxInFlightBytes != null ? maxInFlightBytes : defaults.maxInFlightBytes(),
                 pingIntervalSeconds != null ? pingIntervalSeconds : defaults.pingIntervalSeconds(),
                 enabled, policies, version);
     }
 
     public RouteDefinition withId(String newId) {
         return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
-                maxMessageBytes, pingIntervalSeconds, enabled, description, policies);
+                maxMessageBytes, maxInFlightBytes, pingIntervalSeconds, enabled, description, policies);
     }
 
     public JsonObjectBuilder toJson() {
@@ -203,6 +217,9 @@ public record RouteDefinition(
         }
         if (maxMessageBytes != null) {
             b.add("maxMessageBytes", maxMessageBytes);
+        }
+        if (maxInFlightBytes != null) {
+            b.add("maxInFlightBytes", maxInFlightBytes);
         }
         if (pingIntervalSeconds != null) {
             b.add("pingIntervalSeconds", pingIntervalSeconds);

@@ -13,7 +13,10 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** The gateway's client endpoint towards one backend: every event goes to the relay as the backend side. */
+/**
+ * The gateway's client endpoint towards one backend: every event goes to the relay as the backend side. Sends
+ * to the backend go through Tyrus's own asynchronous part sends ({@link TyrusParts}), pipelined.
+ */
 final class BackendEndpoint extends Endpoint {
     private final RelaySession relay;
 
@@ -23,15 +26,14 @@ final class BackendEndpoint extends Endpoint {
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        TyrusSockets.noDelay(session);
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (part, last) ->
                 relay.text(Side.BACKEND, part, last));
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) ->
                 relay.binary(Side.BACKEND, part, last));
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
                 relay.pong(Side.BACKEND, pong.getApplicationData()));
-        SessionPeer peer = new SessionPeer(session, TyrusParts.of(session), TyrusSockets.writeQueueRepair(session));
-        if (!relay.backendOpened(peer, session.getNegotiatedSubprotocol())) {
+        SessionPeer peer = new SessionPeer(session, TyrusParts.of(session), relay.blockingSends());
+        if (!relay.backendOpened(peer, BackendReads.of(session), session.getNegotiatedSubprotocol())) {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, CloseCodes.CLIENT_GONE));
             } catch (IOException ignored) {

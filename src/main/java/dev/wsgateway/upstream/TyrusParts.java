@@ -4,6 +4,8 @@ import dev.wsgateway.relay.SessionPeer;
 import jakarta.websocket.Session;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -17,7 +19,8 @@ import org.glassfish.tyrus.spi.WriterInfo.RemoteEndpointType;
  * Asynchronous sends of message parts on a Tyrus session. Jakarta WebSocket sends a part only with a blocking
  * call; Tyrus's {@link TyrusWebSocket} (public, the object behind a session's remote endpoints) sends one and
  * returns a future, after framing and masking a copy of the data. The blocking call is exactly that plus a wait,
- * so the frames on the wire are the same.
+ * so the frames on the wire are the same. The futures are Tyrus's {@code TyrusFuture}, a {@link CompletableFuture}:
+ * the relay is called back when a frame is written instead of waiting for it.
  */
 final class TyrusParts implements SessionPeer.PartSender {
     private static final WriterInfo TEXT = new WriterInfo(MessageType.TEXT, RemoteEndpointType.ASYNC);
@@ -71,19 +74,41 @@ final class TyrusParts implements SessionPeer.PartSender {
     }
 
     @Override
-    public Future<?> text(String part, boolean last) {
-        return webSocket.sendText(part, last, last ? TEXT : TEXT_PART);
+    public CompletionStage<?> text(String part, boolean last) {
+        return stage(webSocket.sendText(part, last, last ? TEXT : TEXT_PART));
     }
 
     @Override
-    public Future<?> binary(ByteBuffer part, boolean last) {
+    public CompletionStage<?> binary(ByteBuffer part, boolean last) {
         WriterInfo info = last ? BINARY : BINARY_PART;
         if (part.hasArray()) {
-            return webSocket.sendBinary(part.array(), part.arrayOffset() + part.position(), part.remaining(), last,
-                    info);
+            return stage(webSocket.sendBinary(part.array(), part.arrayOffset() + part.position(), part.remaining(),
+                    last, info));
         }
-        byte[] copy = new byte[part.remaining()];
-        part.duplicate().get(copy);
-        return webSocket.sendBinary(copy, 0, copy.length, last, info);
+        return stage(webSocket.sendBinary(bytes(part), 0, part.remaining(), last, info));
+    }
+
+    @Override
+    public CompletionStage<?> ping(ByteBuffer applicationData) {
+        return stage(webSocket.sendPing(bytes(applicationData)));
+    }
+
+    @Override
+    public CompletionStage<?> pong(ByteBuffer applicationData) {
+        return stage(webSocket.sendPong(bytes(applicationData)));
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        return copy;
+    }
+
+    private static CompletionStage<?> stage(Future<?> future) {
+        if (future instanceof CompletionStage<?> stage) {
+            return stage;
+        }
+        throw new IllegalStateException("Tyrus's send returned a " + future.getClass().getName()
+                + ", not a CompletionStage (Tyrus internals changed?)");
     }
 }

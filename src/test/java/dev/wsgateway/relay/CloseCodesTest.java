@@ -172,25 +172,4 @@ class CloseCodesTest {
         assertEquals(4000, close.code());
         assertTrue(utf8(close.reason()) <= CloseCodes.MAX_REASON_BYTES);
     }
-
-    @Test
-    void libertysCloseForAVanishedConnectionIsTakenAsAbnormal() {
-        String liberty = "Connection closed: Read failed.  Possible end of stream encountered. "
-                + "local=/127.0.0.1:9080 remote=/127.0.0.1:49108";
-        assertEquals(CloseCodes.ABNORMAL, CloseCodes.received(1011, liberty));
-        assertEquals(new Close(1001, CloseCodes.CLIENT_GONE),
-                CloseCodes.forward(Side.CLIENT, CloseCodes.received(1011, liberty), ""));
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {1000, 1001, 1006, 1011, 4000})
-    void closesAnEndpointSentAreTakenAsTheyAre(int code) {
-        assertEquals(code, CloseCodes.received(code, "code " + code));
-        assertEquals(code, CloseCodes.received(code, null));
-    }
-
-    @Test
-    void onlyLibertysOwn1011IsRewritten() {
-        assertEquals(1000, CloseCodes.received(1000, "local=/127.0.0.1:9080 remote=/127.0.0.1:1"));
-    }
 }

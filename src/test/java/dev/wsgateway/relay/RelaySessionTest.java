@@ -40,12 +40,17 @@ class RelaySessionTest {
         }
     }
 
-    /** A Peer of our own that records what the relay sends to it. */
+    /**
+     * A Peer of our own that records what the relay sends to it. Its sends complete at once, or, while
+     * {@link #holdCompletions} is set, only when the test calls {@link #completeHeld()}.
+     */
     static final class FakePeer implements Peer {
         final String name;
         private final List<String> events = new ArrayList<>();
+        private final List<Sent> held = new ArrayList<>();
         private final CountDownLatch firstEvent = new CountDownLatch(1);
         volatile IOException failSends;
+        volatile boolean holdCompletions;
 
         FakePeer(String name) {
             this.name = name;
@@ -68,51 +73,51 @@ class RelaySessionTest {
             return firstEvent.await(5, TimeUnit.SECONDS);
         }
 
-        /** Set by a test: a send in progress since then (0: none). */
-        volatile long sendingSince;
-        volatile boolean busy;
+        /** Completes the sends held so far, in order. */
+        void completeHeld() {
+            List<Sent> done;
+            synchronized (this) {
+                done = List.copyOf(held);
+                held.clear();
+            }
+            done.forEach(s -> s.completed(null));
+        }
 
-        @Override
-        public boolean tryPing(ByteBuffer applicationData) throws IOException {
+        private void sent(String event, Sent sent) {
             if (failSends != null) {
-                throw failSends;
+                sent.completed(failSends);
+                return;
             }
-            if (busy) {
-                return false;
+            record(event);
+            if (holdCompletions) {
+                synchronized (this) {
+                    held.add(sent);
+                }
+            } else {
+                sent.completed(null);
             }
-            record("ping");
-            return true;
         }
 
         @Override
-        public long sendingSinceNanos() {
-            return sendingSince;
+        public void sendText(String part, boolean last, Sent sent) {
+            sent("text " + part + (last ? "" : " …"), sent);
         }
 
         @Override
-        public void sendText(String part, boolean last) throws IOException {
-            if (failSends != null) {
-                throw failSends;
-            }
-            record("text " + part + (last ? "" : " …"));
-        }
-
-        @Override
-        public void sendBinary(ByteBuffer part, boolean last) throws IOException {
-            if (failSends != null) {
-                throw failSends;
-            }
+        public void sendBinary(ByteBuffer part, boolean last, Sent sent) {
             byte[] bytes = new byte[part.remaining()];
             part.duplicate().get(bytes);
-            record("binary " + new String(bytes, StandardCharsets.UTF_8) + (last ? "" : " …"));
+            sent("binary " + new String(bytes, StandardCharsets.UTF_8) + (last ? "" : " …"), sent);
         }
 
         @Override
-        public void sendPong(ByteBuffer applicationData) throws IOException {
-            if (failSends != null) {
-                throw failSends;
-            }
-            record("pong " + StandardCharsets.UTF_8.decode(applicationData.duplicate()));
+        public void sendPing(ByteBuffer applicationData, Sent sent) {
+            sent("ping", sent);
+        }
+
+        @Override
+        public void sendPong(ByteBuffer applicationData, Sent sent) {
+            sent("pong " + StandardCharsets.UTF_8.decode(applicationData.duplicate()), sent);
         }
 
         @Override
@@ -135,16 +140,6 @@ class RelaySessionTest {
         assertTrue(s.backendOpened(backend, "chat"));
         s.clientOpened(client);
         assertEquals(RelaySession.State.OPEN, s.state());
-    }
-
-    private static void awaitWaiting(Thread t) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (t.getState() != Thread.State.TIMED_WAITING && t.getState() != Thread.State.WAITING) {
-            if (System.nanoTime() > deadline) {
-                fail("the backend's reading thread never blocked waiting for the client; it is " + t.getState());
-            }
-            Thread.onSpinWait();
-        }
     }
 
     // ---- frames -----------------------------------------------------------------------------------
@@ -177,35 +172,30 @@ class RelaySessionTest {
         session.text(Side.CLIENT, "cé", true); // 3 bytes
         session.binary(Side.BACKEND, bytes("xyz"), true);
 
-        RelaySession.Flow fromClient = session.flowFrom(Side.CLIENT);
+        Direction fromClient = session.flowFrom(Side.CLIENT);
         assertEquals(2, fromClient.frames());
         assertEquals(1, fromClient.messages());
         assertEquals(5, fromClient.bytes());
-        RelaySession.Flow fromBackend = session.flowFrom(Side.BACKEND);
+        Direction fromBackend = session.flowFrom(Side.BACKEND);
         assertEquals(1, fromBackend.frames());
         assertEquals(1, fromBackend.messages());
         assertEquals(3, fromBackend.bytes());
     }
 
     @Test
-    void deliversBackendFramesSentBeforeTheClientAttachesOnceItDoes() throws InterruptedException {
+    void deliversBackendFramesSentBeforeTheClientAttachesOnceItDoes() {
         assertTrue(session.backendOpened(backend, null));
-        CountDownLatch delivered = new CountDownLatch(1);
-        Thread backendReader = new Thread(() -> {
-            session.text(Side.BACKEND, "early", true);
-            delivered.countDown();
-        }, "fake-backend-reader");
-        backendReader.setDaemon(true);
-        backendReader.start();
 
-        awaitWaiting(backendReader);
-        assertEquals(1, delivered.getCount(), "the early frame waits for the client");
+        session.text(Side.BACKEND, "early", true);
+        session.binary(Side.BACKEND, bytes("too"), true);
+
         assertEquals(RelaySession.State.CONNECTING, session.state());
+        assertEquals(8, session.flowFrom(Side.BACKEND).inFlightBytes(), "held within the direction's budget");
 
         session.clientOpened(client);
 
-        assertTrue(delivered.await(5, TimeUnit.SECONDS), "the early frame was delivered after the client attached");
-        assertEquals(List.of("text early"), client.events());
+        assertEquals(List.of("text early", "binary too"), client.events());
+        assertEquals(0, session.flowFrom(Side.BACKEND).inFlightBytes());
         assertEquals(List.of(), backend.events());
         assertEquals("", session.subprotocol(), "no negotiated subprotocol reads as empty");
     }
@@ -246,7 +236,7 @@ class RelaySessionTest {
 
         assertEquals(List.of("close 4999 bye"), backend.events());
         assertEquals(List.of(), client.events(), "the client closed itself; it is not sent a close");
-        assertEquals(RelaySession.State.CLOSING, session.state());
+        assertEquals(RelaySession.State.CLIENT_SHUT, session.state());
         assertEquals(0, finished.get(), "not finished until the backend confirms");
 
         session.sideEnded(Side.BACKEND, 4999, "bye");
@@ -255,6 +245,37 @@ class RelaySessionTest {
         assertEquals(1, finished.get());
         assertEquals(List.of(), client.events());
         assertEquals(List.of("close 4999 bye"), backend.events());
+    }
+
+    @Test
+    void recordsWhoEndedThePairFirstWithTheCodeAndCause() {
+        openBoth(session);
+        assertTrue(session.opened());
+        assertEquals(null, session.ending());
+
+        session.sideEnded(Side.BACKEND, 4001, "backend first");
+        session.close("admin", new Close(1008, "x"), new Close(1001, "x"));
+        session.sideEnded(Side.CLIENT, 4001, "");
+
+        assertEquals(new RelaySession.Ending("backend", 4001, "backend"), session.ending());
+    }
+
+    @Test
+    void aGatewayCloseIsRecordedWithItsCause() {
+        openBoth(session);
+
+        session.close("idle", new Close(1001, "idle timeout"), new Close(1001, "idle timeout"));
+
+        assertEquals(new RelaySession.Ending("gateway", 1001, "idle"), session.ending());
+    }
+
+    @Test
+    void aPairGivenUpBeforeTheUpgradeWasNeverOpened() {
+        assertTrue(session.backendOpened(backend, null));
+        session.finishNow();
+
+        assertFalse(session.opened());
+        assertEquals(RelaySession.State.FAILED, session.state());
     }
 
     @Test
@@ -312,13 +333,13 @@ class RelaySessionTest {
 
         session.sideEnded(Side.BACKEND, 1006, "");
 
-        assertEquals(RelaySession.State.CLOSING, session.state());
+        assertEquals(RelaySession.State.BACKEND_SHUT, session.state());
         assertEquals(List.of(), client.events());
 
         session.clientOpened(client);
 
         assertEquals(List.of("close 1011 backend connection lost"), client.events());
-        assertEquals(RelaySession.State.CLOSING, session.state());
+        assertEquals(RelaySession.State.BACKEND_SHUT, session.state());
         session.sideEnded(Side.CLIENT, 1011, "backend connection lost");
         assertEquals(RelaySession.State.CLOSED, session.state());
         assertEquals(1, finished.get());
@@ -464,7 +485,7 @@ class RelaySessionTest {
 
         assertEquals(List.of("close 1011 backend connection lost"), backend.events(), "the failing side is closed");
         assertEquals(List.of("close 1011 backend connection lost"), client.events(), "the client gets 1006 mapped");
-        assertEquals(RelaySession.State.CLOSING, session.state());
+        assertEquals(RelaySession.State.BACKEND_SHUT, session.state());
 
         session.sideEnded(Side.BACKEND, 1006, ""); // the failed side's own end is already accounted for
         assertEquals(0, finished.get());
@@ -571,7 +592,7 @@ class RelaySessionTest {
 
         registry.sweep(System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
 
-        assertEquals(RelaySession.State.CLOSED, s.state());
+        assertEquals(RelaySession.State.FAILED, s.state());
         assertEquals(0, registry.size());
     }
 
@@ -586,7 +607,7 @@ class RelaySessionTest {
 
         registry.sweep(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
 
-        assertEquals(RelaySession.State.CLOSING, s.state());
+        assertEquals(RelaySession.State.CLIENT_SHUT, s.state());
         assertEquals(List.of("close 1001 client went away"), backend.events());
     }
 
@@ -630,11 +651,11 @@ class RelaySessionTest {
         openBoth(session);
         long now = System.nanoTime() + INTERVAL + 1;
 
-        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, now, INTERVAL);
         assertEquals(List.of("ping"), client.events());
 
         session.pong(Side.CLIENT, RelaySession.keepAlivePayload());
-        session.keepAlive(Side.CLIENT, System.nanoTime() + INTERVAL / 2, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, System.nanoTime() + INTERVAL / 2, INTERVAL);
 
         assertEquals(List.of(), backend.events(), "the gateway's own pong stays in the gateway");
         assertEquals(List.of("ping"), client.events(), "answered and heard from: no second ping yet");
@@ -645,9 +666,9 @@ class RelaySessionTest {
     void aSideThatDoesNotAnswerItsPingIsClosedAndTheOtherSideTold() {
         openBoth(session);
         long now = System.nanoTime() + INTERVAL + 1;
-        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, now, INTERVAL);
 
-        session.keepAlive(Side.CLIENT, now + INTERVAL + 1, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, now + INTERVAL + 1, INTERVAL);
 
         assertEquals(List.of("ping", "close 1001 keepalive timeout"), client.events());
         assertEquals(List.of("close 1001 client went away"), backend.events());
@@ -657,8 +678,8 @@ class RelaySessionTest {
     void aBackendThatStopsAnsweringClosesTheClientWith1011() {
         openBoth(session);
         long now = System.nanoTime() + INTERVAL + 1;
-        session.keepAlive(Side.BACKEND, now, INTERVAL, Runnable::run);
-        session.keepAlive(Side.BACKEND, now + INTERVAL + 1, INTERVAL, Runnable::run);
+        session.keepAlive(Side.BACKEND, now, INTERVAL);
+        session.keepAlive(Side.BACKEND, now + INTERVAL + 1, INTERVAL);
 
         assertEquals(List.of("close 1011 backend connection lost"), client.events());
     }
@@ -667,7 +688,7 @@ class RelaySessionTest {
     void aSideThatKeepsSendingIsNotPinged() {
         openBoth(session);
         session.text(Side.CLIENT, "still here", true);
-        session.keepAlive(Side.CLIENT, System.nanoTime() + INTERVAL / 2, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, System.nanoTime() + INTERVAL / 2, INTERVAL);
 
         assertEquals(List.of(), client.events());
     }
@@ -675,26 +696,29 @@ class RelaySessionTest {
     @Test
     void aSendStuckForLongerThanTheIntervalMeansTheSideIsGone() {
         openBoth(session);
-        long now = System.nanoTime();
-        client.sendingSince = now - INTERVAL - 1;
+        client.holdCompletions = true;
+        session.text(Side.BACKEND, "never written", true);
 
-        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, System.nanoTime() + INTERVAL + 1, INTERVAL);
 
-        assertEquals(List.of("close 1001 keepalive timeout"), client.events());
+        assertEquals(List.of("text never written", "close 1001 keepalive timeout"), client.events());
         assertEquals(List.of("close 1001 client went away"), backend.events());
     }
 
     @Test
-    void aSideBusySendingIsPingedNextTimeInstead() {
+    void aSideBusyReceivingIsPingedNextTimeInstead() {
+        long opened = System.nanoTime(); // the client was last heard before this; the send below starts after it
         openBoth(session);
-        client.busy = true;
-        long now = System.nanoTime() + INTERVAL + 1;
-        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
-        client.busy = false;
+        client.holdCompletions = true;
+        session.text(Side.BACKEND, "busy", true);
+        session.keepAlive(Side.CLIENT, opened + INTERVAL, INTERVAL);
+        client.holdCompletions = false;
+        client.completeHeld();
 
-        session.keepAlive(Side.CLIENT, now + 1, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, opened + INTERVAL + 1, INTERVAL);
 
-        assertEquals(List.of("ping"), client.events(), "the skipped ping is not mistaken for an unanswered one");
+        assertEquals(List.of("text busy", "ping"), client.events(),
+                "the skipped ping is not mistaken for an unanswered one");
     }
 
     @Test
@@ -729,8 +753,8 @@ class RelaySessionTest {
         reportClosesBack(backend, Side.BACKEND);
         openBoth(session);
         long now = System.nanoTime() + INTERVAL + 1;
-        session.keepAlive(Side.BACKEND, now, INTERVAL, Runnable::run);
-        session.keepAlive(Side.BACKEND, now + INTERVAL + 1, INTERVAL, Runnable::run);
+        session.keepAlive(Side.BACKEND, now, INTERVAL);
+        session.keepAlive(Side.BACKEND, now + INTERVAL + 1, INTERVAL);
 
         assertEquals(List.of("close 1011 backend connection lost"), client.events());
     }
@@ -752,11 +776,11 @@ class RelaySessionTest {
         session.text(Side.BACKEND, "part", false);
         long now = System.nanoTime() + INTERVAL + 1;
 
-        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, now, INTERVAL);
         assertEquals(List.of("text part …"), client.events(), "no ping between the parts of a message");
 
         session.text(Side.BACKEND, "end", true);
-        session.keepAlive(Side.CLIENT, now, INTERVAL, Runnable::run);
+        session.keepAlive(Side.CLIENT, now, INTERVAL);
         assertEquals(List.of("text part …", "text end", "ping"), client.events());
     }
 }

@@ -213,7 +213,7 @@ class RouteDefinitionTest {
     // ---- integers ---------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes"})
+    @ValueSource(strings = {"connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes"})
     void rejectsANonIntegerNumberSetting(String field) {
         assertEquals("must be an integer", onlyErrorFor(minimal().add(field, "100").build(), field).message());
         assertEquals("must be an integer", onlyErrorFor(minimal().add(field, 1.5).build(), field).message());
@@ -231,6 +231,8 @@ class RouteDefinitionTest {
             "maxMessageBytes, 1073741825",
             "maxMessageBytes, 99999999999999999999999",
             "idleTimeoutSeconds, -99999999999999999999999",
+            "maxInFlightBytes, 1023",
+            "maxInFlightBytes, 67108865",
     })
     void rejectsANumberSettingOutsideItsRange(String field, String value) {
         JsonObject json = json(minimal().build().toString().replaceFirst("}$", ",\"" + field + "\":" + value + "}"));
@@ -252,15 +254,29 @@ class RouteDefinitionTest {
             "idleTimeoutSeconds, 604800",
             "maxMessageBytes, 1",
             "maxMessageBytes, 1073741824",
+            "maxInFlightBytes, 1024",
+            "maxInFlightBytes, 67108864",
     })
     void acceptsTheEndsOfEachRange(String field, int value) {
         RouteDefinition d = RouteDefinition.fromJson(minimal().add(field, value).build());
         Integer actual = switch (field) {
             case "connectTimeoutMillis" -> d.connectTimeoutMillis();
             case "idleTimeoutSeconds" -> d.idleTimeoutSeconds();
+            case "maxInFlightBytes" -> d.maxInFlightBytes();
             default -> d.maxMessageBytes();
         };
         assertEquals(value, actual);
+    }
+
+    @Test
+    void theInFlightBudgetIsTheGatewayDefaultUnlessTheRouteSetsOneAndIsShownAsWritten() {
+        RouteDefinition unset = RouteDefinition.fromJson(minimal().build());
+        RouteDefinition set = RouteDefinition.fromJson(minimal().add("maxInFlightBytes", 4096).build());
+
+        assertEquals(DEFAULTS.maxInFlightBytes(), unset.compile(1, DEFAULTS).maxInFlightBytes());
+        assertEquals(4096, set.compile(1, DEFAULTS).maxInFlightBytes());
+        assertFalse(unset.toJson().build().containsKey("maxInFlightBytes"));
+        assertEquals(4096, set.toJson().build().getInt("maxInFlightBytes"));
     }
 
     // ---- subprotocols -----------------------------------------------------------------------------

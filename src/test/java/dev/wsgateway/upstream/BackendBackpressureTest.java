@@ -30,9 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A backend that stops reading holds the client back: with the real Tyrus client and a real socket, a send that
- * has to wait for the backend pauses the client's reads (its {@link ReadGate}) and resumes them once the backend
- * reads again, and every byte still arrives, in whole parts as sent.
+ * A backend that stops reading holds the client back: with the real Tyrus client and a real socket, once the
+ * bytes in flight to the backend pass the route's budget the client's reads are paused (its {@link ReadGate}) and
+ * resumed once the backend reads again, and every byte still arrives, in whole parts as sent. A client whose
+ * reads cannot be paused ({@link ReadGate#NONE}) has its reading thread held instead.
  */
 class BackendBackpressureTest {
     private static final Route ROUTE = new Route("r", "/r", URI.create("ws://127.0.0.1:1/x"), List.of(), 5000, 60,
@@ -44,21 +45,34 @@ class BackendBackpressureTest {
     private final BackendConnector connector = new BackendConnector(8, 1 << 20);
     private ServerSocket server;
 
-    /** Counts pauses and resumes of the client's reads. */
+    /**
+     * The client's reads as a container that honours a pause does them: the reading loop below delivers the next
+     * frame only while not paused. Counts pauses and resumes.
+     */
     static final class CountingGate implements ReadGate {
         final CountDownLatch paused = new CountDownLatch(1);
         final AtomicInteger pauses = new AtomicInteger();
         final AtomicInteger resumes = new AtomicInteger();
+        private boolean open = true;
 
         @Override
-        public void pause() {
+        public synchronized void pause() {
             pauses.incrementAndGet();
+            open = false;
             paused.countDown();
         }
 
         @Override
-        public void resume() {
+        public synchronized void resume() {
             resumes.incrementAndGet();
+            open = true;
+            notifyAll();
+        }
+
+        synchronized void awaitOpen() throws InterruptedException {
+            while (!open) {
+                wait();
+            }
         }
     }
 
@@ -83,17 +97,64 @@ class BackendBackpressureTest {
 
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             byte[] payload = new byte[MESSAGE];
-            for (int i = 0; i < MESSAGES; i++) {
-                relay.binary(Side.CLIENT, ByteBuffer.wrap(payload), true);
+            try {
+                for (int i = 0; i < MESSAGES; i++) {
+                    clientReads.awaitOpen();
+                    relay.binary(Side.CLIENT, ByteBuffer.wrap(payload), true);
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
             }
         });
         assertTrue(clientReads.paused.await(30, TimeUnit.SECONDS), "the client's reads were never paused");
         assertFalse(sender.isDone(), "every message went out although the backend reads nothing");
+        assertTrue(relay.flowFrom(Side.CLIENT).inFlightBytes() <= ROUTE.maxInFlightBytes() + MESSAGE,
+                "in flight: " + relay.flowFrom(Side.CLIENT).inFlightBytes());
 
         long payloadBytes = readPayloadBytes(backendSocket.getInputStream(), (long) MESSAGE * MESSAGES);
         sender.get(30, TimeUnit.SECONDS);
         assertEquals((long) MESSAGE * MESSAGES, payloadBytes);
+        // The last writes' completions may come from Tyrus's thread just after the bytes were read here.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (relay.flowFrom(Side.CLIENT).inFlightBytes() > 0) {
+            assertTrue(System.nanoTime() < deadline, "writes never completed");
+            Thread.onSpinWait();
+        }
         assertEquals(clientReads.pauses.get(), clientReads.resumes.get(), "reads left paused");
+        backend.close();
+    }
+
+    @Test
+    void aClientThatCannotBePausedIsHeldInItsHandlerUntilTheBackendReadsAndLosesNothing() throws Exception {
+        server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(this::acceptHandshake);
+        RelaySession relay = new RelaySession("s1", ROUTE, "192.0.2.1", s -> { });
+        Session backend = connector.connect(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/raw"), List.of(),
+                Map.of(), 5000, relay);
+        Socket backendSocket = accepted.get(10, TimeUnit.SECONDS);
+        relay.clientOpened(new QuietPeer(), ReadGate.NONE);
+
+        AtomicInteger delivered = new AtomicInteger();
+        CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+            byte[] payload = new byte[MESSAGE];
+            for (int i = 0; i < MESSAGES; i++) {
+                relay.binary(Side.CLIENT, ByteBuffer.wrap(payload), true);
+                delivered.incrementAndGet();
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!relay.flowFrom(Side.CLIENT).paused()) {
+            assertTrue(System.nanoTime() < deadline, "the direction never went over its budget");
+            Thread.onSpinWait();
+        }
+        assertFalse(sender.isDone(), "every message went out although the backend reads nothing");
+        assertTrue(delivered.get() < MESSAGES);
+        assertTrue(relay.flowFrom(Side.CLIENT).inFlightBytes() <= ROUTE.maxInFlightBytes() + MESSAGE,
+                "in flight: " + relay.flowFrom(Side.CLIENT).inFlightBytes());
+
+        long payloadBytes = readPayloadBytes(backendSocket.getInputStream(), (long) MESSAGE * MESSAGES);
+        sender.get(30, TimeUnit.SECONDS);
+        assertEquals((long) MESSAGE * MESSAGES, payloadBytes);
         backend.close();
     }
 

@@ -75,13 +75,15 @@ class BackendPipelineTest {
         }
 
         @Override
-        public void sendText(String part, boolean last) {
+        public void sendText(String part, boolean last, Sent sent) {
             part("text", part, last);
+            sent.completed(null);
         }
 
         @Override
-        public void sendBinary(ByteBuffer part, boolean last) {
+        public void sendBinary(ByteBuffer part, boolean last, Sent sent) {
             part("binary", StandardCharsets.UTF_8.decode(part).toString(), last);
+            sent.completed(null);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.wsgateway.edge;
+package dev.wsgateway.edge.undertow;
 
 import dev.wsgateway.relay.ReadGate;
 import jakarta.websocket.Session;
@@ -13,10 +13,10 @@ import java.util.logging.Logger;
  * session's frames on its I/O thread and queues each for the handler on a worker thread, without waiting for the
  * handler and without a limit: a client sending into a backend that does not read grew WildFly's memory by
  * about 200 MB a second. Its own channel can stop reading ({@code suspendReceives}, {@code resumeReceives} on
- * the session's {@code WebSocketChannel}); the WAR reaches them by reflection, since they are not Jakarta API.
- * Other containers get {@link ReadGate#NONE}: they read a session's next frame only once the handler returned.
+ * the session's {@code WebSocketChannel}, callable from any thread); the WAR reaches them by reflection, since
+ * they are not Jakarta API. Other containers get {@link ReadGate#NONE}.
  */
-final class UndertowReads implements ReadGate {
+public final class UndertowReads implements ReadGate {
     private static final Logger LOG = Logger.getLogger(UndertowReads.class.getName());
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private final Object channel;
@@ -30,12 +30,12 @@ final class UndertowReads implements ReadGate {
     }
 
     /** Whether a container's object (a session, the server container) is Undertow's. */
-    static boolean isUndertow(Object containerObject) {
+    public static boolean isUndertow(Object containerObject) {
         return containerObject.getClass().getName().startsWith("io.undertow.");
     }
 
     /** The session's read gate: Undertow's channel controls, or {@link ReadGate#NONE} on other containers. */
-    static ReadGate of(Session session) {
+    public static ReadGate of(Session session) {
         if (!isUndertow(session)) {
             return ReadGate.NONE;
         }
@@ -46,7 +46,7 @@ final class UndertowReads implements ReadGate {
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (WARNED.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "ws-gateway: cannot reach Undertow's WebSocket channel (Undertow internals "
-                        + "changed?); a client sending faster than its backend reads is not held back", e);
+                        + "changed?); a client sending faster than its backend reads holds a worker thread instead", e);
             }
             return ReadGate.NONE;
         }

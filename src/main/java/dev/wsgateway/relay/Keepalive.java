@@ -1,0 +1,63 @@
+package dev.wsgateway.relay;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The keepalive of one pair: when each side was last heard from, and whether a ping of the gateway's own is
+ * waiting for its pong. A side silent for the interval gets a ping; a side that does not answer within the
+ * interval again is gone (a half-open connection, or a server that does not report a vanished client).
+ */
+final class Keepalive {
+    /** Payload of the gateway's own keepalive pings: the pongs that answer them are the gateway's, not relayed. */
+    private static final byte[] PAYLOAD = "ws-gateway keepalive".getBytes(StandardCharsets.US_ASCII);
+
+    /** What to do about one side now. */
+    enum Step { NOTHING, PING, GONE }
+
+    /** Indexed by {@link Side#ordinal()}; written by the sides' reading threads and the session timer. */
+    private final AtomicLongArray lastHeardNanos = new AtomicLongArray(new long[] {System.nanoTime(), System.nanoTime()});
+    private final AtomicLongArray pingSentNanos = new AtomicLongArray(2);
+
+    /** The side sent something (a frame or a pong). */
+    void heard(Side side, long nowNanos) {
+        lastHeardNanos.set(side.ordinal(), nowNanos);
+    }
+
+    /** Whether this pong answers the gateway's own ping (then it is the gateway's, and the ping is answered). */
+    boolean answers(Side side, ByteBuffer applicationData) {
+        if (!applicationData.equals(ByteBuffer.wrap(PAYLOAD))) {
+            return false;
+        }
+        pingSentNanos.set(side.ordinal(), 0);
+        return true;
+    }
+
+    /** The step due for {@code side} at {@code nowNanos}; PING means a ping is now counted as sent. */
+    Step check(Side side, long nowNanos, long intervalNanos) {
+        int i = side.ordinal();
+        long pingSent = pingSentNanos.get(i);
+        if (pingSent != 0) {
+            return nowNanos - pingSent > intervalNanos ? Step.GONE : Step.NOTHING;
+        }
+        if (nowNanos - lastHeardNanos.get(i) >= intervalNanos) {
+            pingSentNanos.set(i, nowNanos);
+            return Step.PING;
+        }
+        return Step.NOTHING;
+    }
+
+    /** The ping due could not go (the side was busy receiving): it is not waited for, and tried next time. */
+    void pingSkipped(Side side) {
+        pingSentNanos.set(side.ordinal(), 0);
+    }
+
+    /**
+     * The payload of the gateway's keepalive pings: a fresh, writable copy each time (Open Liberty's socket
+     * layer cannot write a read-only buffer).
+     */
+    static ByteBuffer payload() {
+        return ByteBuffer.wrap(PAYLOAD.clone());
+    }
+}
