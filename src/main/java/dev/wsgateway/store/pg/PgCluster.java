@@ -490,6 +490,15 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
+    /** Stops the heartbeat and the listener without leaving the registry, as a killed process would. */
+    void halt() {
+        closed = true;
+        timer.shutdownNow();
+        if (listener != null) {
+            listener.interrupt();
+        }
+    }
+
     /** Stops the heartbeat and the listener, leaves the registry (freeing this instance's slots). */
     @Override
     public void close() {
