@@ -178,6 +178,25 @@ public final class SnapshotStore<V, D> {
         return result;
     }
 
+    /**
+     * Replaces every record with those of {@code source} (another backend, such as a single instance's JSON
+     * file), if this store's revision is at most {@code maxRevision} (nothing written since it was created or
+     * seeded). Returns how many records it copied.
+     *
+     * @throws IllegalStateException when the store has been written to since
+     */
+    public int copyFrom(RecordBackend source, long maxRevision) throws IOException {
+        Snapshot<V, D> read = decode(source.read());
+        return update(records -> {
+            if (current().revision() > maxRevision) {
+                throw new IllegalStateException(name + " is not empty: it was changed since it was created");
+            }
+            records.clear();
+            records.putAll(read.records());
+            return read.records().size();
+        });
+    }
+
     private void reread() {
         try {
             snapshot = decode(backend.read());

@@ -184,4 +184,32 @@ class PgClusterTest {
             eventually(Duration.ofSeconds(5), () -> b.routes.get("late").isPresent(), "B catches up");
         }
     }
+
+    @Test
+    void aSingleInstancesFilesAreCopiedIntoAnEmptyClusterStoreAndOnlyIntoAnEmptyOne(@org.junit.jupiter.api.io.TempDir
+                                                                                     java.nio.file.Path dir) throws Exception {
+        dev.wsgateway.route.RouteStore fileRoutes = new dev.wsgateway.route.RouteStore(
+                new dev.wsgateway.route.RouteFile(dir), GatewayInstance.DEFAULTS, List::of);
+        fileRoutes.load();
+        fileRoutes.create(def("chat", "/chat", true));
+        fileRoutes.update("chat", def("chat", "/chat", false), 1L);
+        dev.wsgateway.identity.ApiKeyStore fileKeys = new dev.wsgateway.identity.ApiKeyStore(dir,
+                java.time.Clock.systemUTC());
+        fileKeys.load();
+        var created = fileKeys.create("ci", List.of("chat"), null);
+
+        try (GatewayInstance a = new GatewayInstance(url, "a").started();
+             GatewayInstance b = new GatewayInstance(url, "b").started()) {
+            assertEquals(1, a.routes.records().copyFrom(new dev.wsgateway.route.RouteFile(dir), 1));
+            assertEquals(1, a.keys.records().copyFrom(new dev.wsgateway.store.FileRecords(
+                    new dev.wsgateway.store.JsonFile(dir.resolve("api-keys.json"), 1), "keys", "id"), 0));
+
+            eventually(Duration.ofSeconds(1), () -> b.keys.find(created.secret()).isPresent(),
+                    "B accepts the imported key (its hash came along, the secret never left the file instance)");
+            assertEquals(2, b.routes.get("chat").get().version(), "versions come along");
+            assertThrows(IllegalStateException.class,
+                    () -> a.routes.records().copyFrom(new dev.wsgateway.route.RouteFile(dir), 1),
+                    "a store written to is not overwritten");
+        }
+    }
 }
