@@ -75,6 +75,7 @@ public final class PgCluster implements AutoCloseable {
     private volatile String unreachableReason;
     private volatile boolean started;
     private volatile boolean closed;
+    private volatile boolean warnedPolling;
     private final Object eventLock = new Object();
     private long lastEventId;
     private final java.util.LinkedHashSet<Long> recentlyHandled = new java.util.LinkedHashSet<>();
@@ -279,7 +280,7 @@ public final class PgCluster implements AutoCloseable {
         while (!closed) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(true);
-                org.postgresql.PGConnection pg = unwrap(c);
+                Notifications pg = notifications(c);
                 if (pg != null) {
                     try (Statement s = c.createStatement()) {
                         s.execute("LISTEN " + CHANNEL);
@@ -290,7 +291,7 @@ public final class PgCluster implements AutoCloseable {
                 catchUp();
                 while (!closed) {
                     if (pg != null) {
-                        pg.getNotifications((int) waitMillis); // drained: every wake-up reads the table anyway
+                        pg.await((int) waitMillis); // drained: every wake-up reads the table anyway
                         if (c.isClosed()) {
                             throw new SQLException("the listener's connection closed", "08003");
                         }
@@ -298,7 +299,7 @@ public final class PgCluster implements AutoCloseable {
                             s.execute("SELECT 1"); // a dead connection shows here, not in getNotifications
                         }
                     } else {
-                        Thread.sleep(waitMillis); // a DataSource that cannot hand out PGConnection: poll
+                        Thread.sleep(waitMillis); // a DataSource that hands out no PgConnection: poll the table
                     }
                     catchUp();
                 }
@@ -320,11 +321,44 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
-    private static org.postgresql.PGConnection unwrap(Connection c) {
+    /** Waits for notifications on a connection that listens. */
+    @FunctionalInterface
+    private interface Notifications {
+        void await(int millis) throws SQLException;
+    }
+
+    /**
+     * The driver's notification API on {@code c}. A server-managed DataSource hands out its own wrapper around a
+     * driver the server loaded (not the WAR's copy), so the driver's connection is found by unwrapping to
+     * {@link Connection} and its {@code getNotifications(int)} called by name. Null when neither works: the
+     * listener then polls the event table every catch-up interval.
+     */
+    private Notifications notifications(Connection c) {
         try {
-            return c.isWrapperFor(org.postgresql.PGConnection.class) ? c.unwrap(org.postgresql.PGConnection.class)
-                    : null;
-        } catch (SQLException | LinkageError e) {
+            if (c.isWrapperFor(org.postgresql.PGConnection.class)) {
+                org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                return pg::getNotifications;
+            }
+        } catch (SQLException | LinkageError ignored) {
+            // not this driver's class: try by name below
+        }
+        try {
+            Object raw = c.unwrap(Connection.class);
+            java.lang.reflect.Method get = raw.getClass().getMethod("getNotifications", int.class);
+            return millis -> {
+                try {
+                    get.invoke(raw, millis);
+                } catch (ReflectiveOperationException e) {
+                    throw e.getCause() instanceof SQLException sql ? sql
+                            : new SQLException("getNotifications failed", "08000", e.getCause());
+                }
+            };
+        } catch (SQLException | ReflectiveOperationException | RuntimeException e) {
+            if (!warnedPolling) {
+                warnedPolling = true;
+                LOG.warning(() -> "ws-gateway cluster: the DataSource gives no access to PostgreSQL notifications; "
+                        + "changes of other instances are read every " + settings.catchUpInterval().toMillis() + " ms");
+            }
             return null;
         }
     }

@@ -12,19 +12,19 @@ import java.time.Duration;
 import java.util.List;
 
 /** One gateway instance's shared state, as GatewayBeans wires it, on a test database. */
-final class GatewayInstance implements AutoCloseable {
+public final class GatewayInstance implements AutoCloseable {
     static final RouteDefaults DEFAULTS = new RouteDefaults(5_000, 300, 65_536, 30, List.of());
     static final PgCluster.Settings FAST = new PgCluster.Settings(Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofSeconds(2), Duration.ofHours(1));
 
-    final HikariDataSource pool;
-    final PgCluster cluster;
-    final GatewayStorage storage;
-    final RouteStore routes;
-    final ApiKeyStore keys;
-    final RevocationStore revocations;
+    public final HikariDataSource pool;
+    public final PgCluster cluster;
+    public final GatewayStorage storage;
+    public final RouteStore routes;
+    public final ApiKeyStore keys;
+    public final RevocationStore revocations;
 
-    GatewayInstance(String url, String id) {
+    public GatewayInstance(String url, String id) {
         this(url, id, FAST);
     }
 
@@ -40,7 +40,7 @@ final class GatewayInstance implements AutoCloseable {
         cluster.follow("revocations", revocations.records());
     }
 
-    GatewayInstance started() throws IOException {
+    public GatewayInstance started() throws IOException {
         cluster.start();
         routes.load();
         keys.load();

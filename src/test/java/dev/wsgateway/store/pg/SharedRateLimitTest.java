@@ -147,7 +147,14 @@ class SharedRateLimitTest {
 
             PgClusterTest.eventually(Duration.ofSeconds(5), () -> policy(b, caps).check(withKey("k2")).permitted(),
                     "B takes the slot once A is 2 s silent");
-            assertEquals(0, rows(url, "SELECT count(*) FROM gw_instance WHERE id = 'a'"));
+            PgClusterTest.eventually(Duration.ofSeconds(2), () -> {
+                try {
+                    return rows(url, "SELECT count(*) FROM gw_instance WHERE id = 'a'") == 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "B's next heartbeat deletes A's registry row (and its slots with it)");
+            assertEquals(0, rows(url, "SELECT count(*) FROM gw_slot WHERE instance = 'a'"));
         }
     }
 
