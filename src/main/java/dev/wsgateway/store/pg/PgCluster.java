@@ -50,6 +50,7 @@ import javax.sql.DataSource;
 public final class PgCluster implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PgCluster.class.getName());
     static final String CHANNEL = "ws_gateway";
+    private static final long SLICE_MILLIS = 250;
     static final String CHANGED = "changed";
     public static final String CLOSE_SESSION = "close-session";
 
@@ -289,19 +290,27 @@ public final class PgCluster implements AutoCloseable {
                 reachable();
                 refreshAll();
                 catchUp();
+                long nextCatchUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
                 while (!closed) {
+                    boolean woken = false;
                     if (pg != null) {
-                        pg.await((int) waitMillis); // drained: every wake-up reads the table anyway
+                        // short slices, so that close() never waits long for this thread
+                        woken = pg.await((int) Math.min(SLICE_MILLIS, waitMillis));
                         if (c.isClosed()) {
                             throw new SQLException("the listener's connection closed", "08003");
                         }
-                        try (Statement s = c.createStatement()) {
-                            s.execute("SELECT 1"); // a dead connection shows here, not in getNotifications
-                        }
                     } else {
-                        Thread.sleep(waitMillis); // a DataSource that hands out no PgConnection: poll the table
+                        Thread.sleep(Math.min(SLICE_MILLIS, waitMillis)); // no PgConnection: poll the table
                     }
-                    catchUp();
+                    if (woken || System.nanoTime() - nextCatchUp >= 0) {
+                        if (!woken) {
+                            try (Statement s = c.createStatement()) {
+                                s.execute("SELECT 1"); // a dead connection shows here, not in getNotifications
+                            }
+                        }
+                        catchUp();
+                        nextCatchUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -324,7 +333,8 @@ public final class PgCluster implements AutoCloseable {
     /** Waits for notifications on a connection that listens. */
     @FunctionalInterface
     private interface Notifications {
-        void await(int millis) throws SQLException;
+        /** True when a notification arrived. */
+        boolean await(int millis) throws SQLException;
     }
 
     /**
@@ -337,7 +347,10 @@ public final class PgCluster implements AutoCloseable {
         try {
             if (c.isWrapperFor(org.postgresql.PGConnection.class)) {
                 org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
-                return pg::getNotifications;
+                return millis -> {
+                    org.postgresql.PGNotification[] got = pg.getNotifications(millis);
+                    return got != null && got.length > 0;
+                };
             }
         } catch (SQLException | LinkageError ignored) {
             // not this driver's class: try by name below
@@ -347,7 +360,8 @@ public final class PgCluster implements AutoCloseable {
             java.lang.reflect.Method get = raw.getClass().getMethod("getNotifications", int.class);
             return millis -> {
                 try {
-                    get.invoke(raw, millis);
+                    Object got = get.invoke(raw, millis);
+                    return got != null && java.lang.reflect.Array.getLength(got) > 0;
                 } catch (ReflectiveOperationException e) {
                     throw e.getCause() instanceof SQLException sql ? sql
                             : new SQLException("getNotifications failed", "08000", e.getCause());
@@ -528,8 +542,18 @@ public final class PgCluster implements AutoCloseable {
     void halt() {
         closed = true;
         timer.shutdownNow();
-        if (listener != null) {
-            listener.interrupt();
+        stopListener();
+    }
+
+    private void stopListener() {
+        Thread t = listener;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2 * SLICE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -538,9 +562,7 @@ public final class PgCluster implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
-        if (listener != null) {
-            listener.interrupt();
-        }
+        stopListener();
         if (started) {
             try {
                 inTransaction("leave the cluster", false, c -> {
