@@ -224,6 +224,7 @@ public final class PgCluster implements AutoCloseable {
                 }
                 return found;
             });
+            java.util.Set<String> changed = new java.util.LinkedHashSet<>();
             for (Object[] e : events) {
                 long id = (Long) e[0];
                 if (recentlyHandled.contains(id) || id <= lastEventId - 1000) {
@@ -234,8 +235,13 @@ public final class PgCluster implements AutoCloseable {
                     recentlyHandled.remove(recentlyHandled.iterator().next());
                 }
                 lastEventId = Math.max(lastEventId, id);
-                handle((String) e[1], (String) e[2], (String) e[3], (String) e[4]);
+                if (CHANGED.equals(e[2])) {
+                    changed.add((String) e[3]); // a burst of writes to one collection: one read
+                } else {
+                    handle((String) e[1], (String) e[2], (String) e[3], (String) e[4]);
+                }
             }
+            changed.forEach(collection -> handle(null, CHANGED, collection, null));
         }
     }
 
