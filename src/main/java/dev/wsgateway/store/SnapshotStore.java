@@ -120,10 +120,11 @@ public final class SnapshotStore<V, D> {
         return snapshot != null;
     }
 
+    /** The current snapshot; a store not loaded yet (its database unreachable at start) is unavailable. */
     public Snapshot<V, D> current() {
         Snapshot<V, D> s = snapshot;
         if (s == null) {
-            throw new IllegalStateException(name + " is not loaded");
+            throw new StoreUnavailableException(name + " is not loaded", null);
         }
         return s;
     }
@@ -143,39 +144,48 @@ public final class SnapshotStore<V, D> {
      * @throws StoreUnavailableException when the backend cannot be reached (nothing was changed)
      */
     public <R> R update(Function<Map<String, V>, R> change) {
-        Map<String, V> before;
-        Map<String, V> after;
-        R result;
-        synchronized (writeLock) {
-            int attempt = 0;
-            while (true) {
-                Snapshot<V, D> current = current();
-                Map<String, V> next = new LinkedHashMap<>(current.records());
-                result = change.apply(next);
-                if (next.equals(current.records())) {
-                    return result;
-                }
-                Snapshot<V, D> written;
+        Map<String, V> before = null;
+        Map<String, V> after = null;
+        try {
+            synchronized (writeLock) {
                 try {
-                    long revision = backend.commit(current.revision(), encode(current.records()), encode(next));
-                    written = snapshotOf(revision, next);
-                } catch (StaleRevisionException e) {
-                    if (++attempt >= MAX_ATTEMPTS) {
-                        throw new StoreUnavailableException(name + " is changing too fast to write; try again", e);
-                    }
-                    reread();
-                    continue;
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not save " + name, e);
+                    before = current().records();
+                    return write(change);
+                } finally {
+                    after = snapshot == null ? null : snapshot.records();
                 }
-                before = current.records();
-                after = written.records();
-                snapshot = written;
-                break;
+            }
+        } finally {
+            // Also when the write was refused: what a re-read brought in (another instance's changes) is news.
+            if (before != null && after != null && after != before) {
+                fire(before, after);
             }
         }
-        fire(before, after);
-        return result;
+    }
+
+    /** The write itself, under the lock; retried on a fresh read when another writer was first. */
+    private <R> R write(Function<Map<String, V>, R> change) {
+        int attempt = 0;
+        while (true) {
+            Snapshot<V, D> current = current();
+            Map<String, V> next = new LinkedHashMap<>(current.records());
+            R result = change.apply(next);
+            if (next.equals(current.records())) {
+                return result;
+            }
+            try {
+                long revision = backend.commit(current.revision(), encode(current.records()), encode(next));
+                snapshot = snapshotOf(revision, next);
+                return result;
+            } catch (StaleRevisionException e) {
+                if (++attempt >= MAX_ATTEMPTS) {
+                    throw new StoreUnavailableException(name + " is changing too fast to write; try again", e);
+                }
+                reread();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not save " + name, e);
+            }
+        }
     }
 
     /**

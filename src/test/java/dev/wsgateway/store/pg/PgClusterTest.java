@@ -171,6 +171,22 @@ class PgClusterTest {
     }
 
     @Test
+    void aWriteThatFindsAnotherInstancesChangeFirstPassesThatChangeOnToItsListeners() throws Exception {
+        try (GatewayInstance a = new GatewayInstance(url, "a").started();
+             GatewayInstance b = new GatewayInstance(url, "b")) {
+            b.revocations.load(); // B's listener never runs: only its own write can tell it of A's
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            b.revocations.onRevoked(r -> heard.add(r.value()));
+            a.revocations.revoke(Revocation.Kind.SUBJECT, "alice", null, null);
+
+            b.revocations.revoke(Revocation.Kind.SUBJECT, "bob", null, null);
+
+            assertEquals(List.of("alice", "bob"), heard.stream().sorted().toList(),
+                    "alice's revocation, read again by B's write, closes alice's sessions on B too");
+        }
+    }
+
+    @Test
     void aListenerCutOffFromTheDatabaseCatchesUpWhenItReconnects() throws Exception {
         try (GatewayInstance a = new GatewayInstance(url, "a").started();
              GatewayInstance b = new GatewayInstance(url, "b").started()) {
