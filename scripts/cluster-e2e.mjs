@@ -2,7 +2,7 @@
 // two gateway instances (GW1, GW2) sharing one PostgreSQL, and HAProxy (LB) in front of them.
 import http from 'node:http';
 
-const { GW1, GW2, LB, GW1_PGID } = process.env;
+const { GW1, GW2, GW3, LB, GW1_PGID } = process.env;
 const AUTH = 'Basic ' + Buffer.from('admin:admin').toString('base64');
 const wsUrl = (base, path) => base.replace('http', 'ws') + '/ws' + path;
 let failures = 0;
@@ -89,7 +89,33 @@ console.log(`MEASURE revocation on gw1 -> close on gw2 over 100: median ${latenc
   `p90 ${latencies[89].toFixed(1)} ms, max ${latencies[99].toFixed(1)} ms`);
 check(latencies[99] < 1000, 'every one of 100 closes within 1 s');
 
-// 5. Killing gw1 leaves gw2 serving (also through HAProxy) and frees gw1's slots.
+// 5. Handshakes/s of an apiKey + rateLimit route: gw2 (postgresql store) against gw3 (file store), same client.
+async function handshakesPerSecond(base, seconds, concurrency) {
+  const path = '/bench?api_key=';
+  const key = (await admin(base, 'POST', '/keys', { name: 'bench', routes: ['bench'] })).json.key;
+  const end = Date.now() + seconds * 1000;
+  let ok = 0; const other = {};
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (Date.now() < end) {
+      const status = await handshakeStatus(base, path + key);
+      if (status === 101) ok++; else other[status] = (other[status] || 0) + 1;
+    }
+  }));
+  return { perSecond: ok / seconds, other };
+}
+const bench = (backendUrl) => ({ id: 'bench', path: '/bench', backend: backendUrl, policies: [{ type: 'apiKey' },
+  { type: 'rateLimit', identity: [{ limit: 1000000000, per: 'second' }], route: [{ limit: 1000000000, per: 'day' }],
+    maxConnectionsPerIdentity: 100000 }] });
+await admin(GW2, 'POST', '/routes', bench('ws://127.0.0.1:8480/demo/echo'));
+await admin(GW3, 'POST', '/routes', bench('ws://127.0.0.1:8580/demo/echo'));
+await new Promise((r) => setTimeout(r, 1000));
+const onFile = await handshakesPerSecond(GW3, 10, 8);
+const onPg = await handshakesPerSecond(GW2, 10, 8);
+console.log(`MEASURE handshakes/s, apiKey + rateLimit route, 8 concurrent raw upgrade clients, 10 s each: file store ` +
+  `(gw3) ${onFile.perSecond.toFixed(0)} (others ${JSON.stringify(onFile.other)}), postgresql store (gw2) ` +
+  `${onPg.perSecond.toFixed(0)} (others ${JSON.stringify(onPg.other)})`);
+
+// 6. Killing gw1 leaves gw2 serving (also through HAProxy) and frees gw1's slots.
 const k2 = (await admin(GW1, 'POST', '/keys', { name: 'kill', routes: ['e2e'] })).json;
 await eventually(2000, async () => (await admin(GW2, 'GET', '/keys/' + k2.id)).status === 200);
 await openSession(wsUrl(GW1, '/e2e?api_key=' + k2.key));

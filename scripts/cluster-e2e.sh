@@ -4,7 +4,8 @@
 # HAProxy on 127.0.0.1:8600; scripts/cluster-e2e.mjs (Node 20+) then checks, through real WebSocket clients:
 # a route created on one instance is served by the other; a per-identity connection cap holds across
 # instances; a key revoked on one instance closes a session held by the other within 1 s (and measures that
-# over 100 revocations); killing one instance leaves the other serving, and its slots are freed.
+# over 100 revocations); killing one instance leaves the other serving, and its slots are freed. A third
+# instance with the file store serves to compare handshakes/s of an apiKey + rateLimit route (same run).
 # Everything binds 127.0.0.1. Run it under the shared server lock, after `mvn -o package`:
 #   flock /tmp/ws-gateway-server.lock scripts/cluster-e2e.sh
 set -euo pipefail
@@ -35,13 +36,13 @@ as_pg "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/pg/server.log" \
   -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
 as_pg "$pgbin/psql" -h 127.0.0.1 -p $pgport -U postgres -qc "CREATE DATABASE gateway" >/dev/null
 
-start_instance() { # name offset
+start_instance() { # name offset [store]
   local dir=$work/$1
   mkdir -p "$dir"; unzip -q "$zip" -d "$dir"
   local home=$dir/wildfly-39.0.1.Final
   "$home/bin/add-user.sh" -a -s -u admin -p admin -g gateway-admin >/dev/null
   cp "$war" "$home/standalone/deployments/"
-  GATEWAY_STORE=postgresql GATEWAY_STORE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pgport/gateway" \
+  GATEWAY_STORE=${3:-postgresql} GATEWAY_STORE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pgport/gateway" \
   GATEWAY_STORE_USER=postgres GATEWAY_CLUSTER_INSTANCE_ID=$1 GATEWAY_CLUSTER_DEAD_AFTER_SECONDS=5 \
   GATEWAY_DEMO_ENABLED=true JAVA_OPTS="-Xms128m -Xmx512m" \
     setsid "$home/bin/standalone.sh" -c standalone-microprofile.xml -Djboss.socket.binding.port-offset=$2 \
@@ -49,10 +50,11 @@ start_instance() { # name offset
   pids+=($!)
   echo "$!" > "$dir/pgid"
 }
-echo "== two WildFly instances: gw1 on 8380 (management 10290), gw2 on 8480 (10390)"
+echo "== two WildFly instances: gw1 on 8380 (management 10290), gw2 on 8480 (10390); gw3 with the file store on 8580 (10490), for comparison"
 start_instance gw1 300
 start_instance gw2 400
-for port in 10290 10390; do
+start_instance gw3 500 file
+for port in 10290 10390 10490; do
   for _ in $(seq 1 180); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 1
   done
@@ -79,5 +81,5 @@ CFG
 setsid haproxy -f "$work/haproxy.cfg" -db > "$work/haproxy.log" 2>&1 &
 pids+=($!)
 
-GW1=http://127.0.0.1:8380 GW2=http://127.0.0.1:8480 LB=http://127.0.0.1:8600 \
+GW1=http://127.0.0.1:8380 GW2=http://127.0.0.1:8480 GW3=http://127.0.0.1:8580 LB=http://127.0.0.1:8600 \
 GW1_PGID=$(cat "$work/gw1/pgid") node --experimental-websocket scripts/cluster-e2e.mjs
