@@ -46,6 +46,15 @@ class ClusterStoreIT {
     @Deployment(testable = false)
     static WebArchive deployment() throws Exception {
         postgres = new TestPostgres();
+        // Stopped when the test JVM ends: Arquillian undeploys after the class's @AfterAll, and the gateway
+        // should leave the cluster with its database still there.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }));
         url = postgres.createDatabase("gateway_it");
         WebArchive war = Deployments.gatewayWar();
         String defaults = new String(war.get("/WEB-INF/classes/META-INF/microprofile-config.properties").getAsset()
@@ -63,11 +72,8 @@ class ClusterStoreIT {
     }
 
     @AfterAll
-    static void stopAll() throws Exception {
+    static void stopBackend() {
         backend.close();
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     private String ws(String path) {

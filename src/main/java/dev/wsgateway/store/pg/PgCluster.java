@@ -569,15 +569,17 @@ public final class PgCluster implements AutoCloseable {
         closed = true;
         timer.shutdownNow();
         stopListener();
-        if (started) {
+        if (started && unreachableSince == null) {
+            // One attempt only: an undeploy during an outage must not wait; the others drop this instance
+            // after dead-after-seconds anyway.
             try {
-                inTransaction("leave the cluster", false, c -> {
+                attempt(c -> {
                     try (PreparedStatement s = c.prepareStatement("DELETE FROM gw_instance WHERE id = ?")) {
                         s.setString(1, instanceId);
                         return s.executeUpdate();
                     }
-                });
-            } catch (RuntimeException e) {
+                }, new boolean[1]);
+            } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.FINE, "ws-gateway cluster: could not leave the registry", e);
             }
         }
