@@ -4,6 +4,7 @@ import dev.wsgateway.route.InvalidRouteException;
 import dev.wsgateway.route.RouteConflictException;
 import dev.wsgateway.route.RouteNotFoundException;
 import dev.wsgateway.route.StaleRouteVersionException;
+import dev.wsgateway.store.StoreUnavailableException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -59,6 +60,20 @@ public final class ProblemMappers {
                             "The route was changed since you read it (it is at version " + e.currentVersion()
                                     + "); read it again and retry.", List.of()))
                     .tag(RoutesResource.etag(e.currentVersion()))
+                    .build();
+        }
+    }
+
+    /** The cluster's database cannot be reached: nothing was written, the client may retry. */
+    @Provider
+    public static class StoreUnavailable implements ExceptionMapper<StoreUnavailableException> {
+        @Override
+        public Response toResponse(StoreUnavailableException e) {
+            LOG.log(Level.WARNING, "admin API: " + e.getMessage());
+            return Response.fromResponse(ApiProblem.response(503, "Service Unavailable",
+                            "The gateway's shared store cannot be reached right now; nothing was changed. Retry later.",
+                            List.of()))
+                    .header("Retry-After", StoreUnavailableException.RETRY_AFTER_SECONDS)
                     .build();
         }
     }

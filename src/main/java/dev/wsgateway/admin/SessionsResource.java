@@ -1,5 +1,6 @@
 package dev.wsgateway.admin;
 
+import dev.wsgateway.config.GatewayStorage;
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.CloseCodes.Close;
@@ -7,11 +8,14 @@ import dev.wsgateway.relay.Direction;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.relay.Side;
+import dev.wsgateway.store.pg.PgCluster;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,7 +27,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
 import java.util.function.BiConsumer;
 
-/** The live relayed sessions: list them (optionally for one route), close one. */
+/**
+ * The live relayed sessions: list them (optionally for one route), close one. In a cluster the list has the
+ * sessions every live instance published with its last heartbeat, and a session of another instance is
+ * closed there (202: the close is on its way).
+ */
 @Path("/admin/sessions")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,6 +41,8 @@ public class SessionsResource {
 
     @Inject
     SessionRegistry sessions;
+    @Inject
+    GatewayStorage storage;
 
     @GET
     public String list(@QueryParam("route") String routeId) {
@@ -41,6 +51,16 @@ public class SessionsResource {
                 .filter(s -> routeId == null || s.route().id().equals(routeId))
                 .sorted(Comparator.comparing(RelaySession::createdAt))
                 .forEach(s -> array.add(json(s)));
+        PgCluster cluster = storage.cluster();
+        if (cluster != null) {
+            cluster.liveInstances().forEach((instance, published) -> {
+                if (!instance.equals(cluster.instanceId())) {
+                    published.stream().map(JsonValue::asJsonObject)
+                            .filter(s -> routeId == null || routeId.equals(s.getString("route", null)))
+                            .forEach(array::add);
+                }
+            });
+        }
         return array.build().toString();
     }
 
@@ -53,8 +73,19 @@ public class SessionsResource {
     @DELETE
     @Path("{id}")
     public Response close(@PathParam("id") String id) {
+        PgCluster cluster = storage.cluster();
+        if (cluster != null && sessions.get(id).isEmpty() && livesElsewhere(cluster, id)) {
+            cluster.closeSessionEverywhere(id, Json.createObjectBuilder().add("code", BY_ADMIN.code())
+                    .add("reason", BY_ADMIN.reason()).build());
+            return Response.accepted().build();
+        }
         find(id).close("admin", BY_ADMIN, BY_ADMIN_TO_BACKEND);
         return Response.noContent().build();
+    }
+
+    private static boolean livesElsewhere(PgCluster cluster, String id) {
+        return cluster.liveInstances().values().stream().flatMap(JsonArray::stream)
+                .anyMatch(s -> id.equals(s.asJsonObject().getString("id", null)));
     }
 
     private RelaySession find(String id) {

@@ -17,6 +17,9 @@ import dev.wsgateway.route.RouteFile;
 import dev.wsgateway.route.RouteStore;
 import dev.wsgateway.upstream.BackendConnector;
 import dev.wsgateway.upstream.transport.BackendTransport;
+import dev.wsgateway.policy.builtin.RateLimitStores;
+import dev.wsgateway.store.pg.PgCluster;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -38,6 +41,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -60,12 +66,40 @@ public class GatewayBeans {
     Config config;
 
     private volatile String loadFailure;
+    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ws-gateway-store-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    static final int RETRY_SECONDS = 5;
+    static final String ROUTES = "routes";
+    static final String API_KEYS = "api-keys";
+    static final String BASIC_USERS = "basic-users";
+    static final String REVOCATIONS = "revocations";
+    static final Close CLOSED_BY_ADMIN_TO_BACKEND = new Close(CloseCodes.GOING_AWAY, "client session closed by the gateway");
+
+    /** File store (default) or the cluster's PostgreSQL, as {@code gateway.store} says. */
+    @Produces
+    @Singleton
+    GatewayStorage storage(GatewayDefaults defaults) {
+        return GatewayStorage.fromConfig(defaults);
+    }
+
+    void closeStorage(@Disposes GatewayStorage storage) {
+        storage.close();
+    }
 
     @Produces
     @Singleton
-    RouteStore routeStore(PolicyCatalog catalog) {
-        return new RouteStore(new RouteFile(settings.dataDir()), settings.routeDefaults(),
-                () -> seedRoutes(catalog::problems));
+    RateLimitStores rateLimitStores(GatewayStorage storage) {
+        return storage.rateLimits();
+    }
+
+    @Produces
+    @Singleton
+    RouteStore routeStore(PolicyCatalog catalog, GatewayStorage storage) {
+        return new RouteStore(storage.isShared() ? storage.cluster().collection(ROUTES) : new RouteFile(settings.dataDir()),
+                settings.routeDefaults(), () -> seedRoutes(catalog::problems));
     }
 
     @Produces
@@ -125,21 +159,24 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    ApiKeyStore apiKeyStore() {
-        return new ApiKeyStore(settings.dataDir(), Clock.systemUTC());
+    ApiKeyStore apiKeyStore(GatewayStorage storage) {
+        return storage.isShared() ? new ApiKeyStore(storage.cluster().collection(API_KEYS), Clock.systemUTC())
+                : new ApiKeyStore(settings.dataDir(), Clock.systemUTC());
     }
 
     @Produces
     @Singleton
-    BasicUserStore basicUserStore() {
-        return new BasicUserStore(settings.dataDir(), Clock.systemUTC());
+    BasicUserStore basicUserStore(GatewayStorage storage) {
+        return storage.isShared() ? new BasicUserStore(storage.cluster().collection(BASIC_USERS), Clock.systemUTC())
+                : new BasicUserStore(settings.dataDir(), Clock.systemUTC());
     }
 
     /** Also the {@link dev.wsgateway.policy.Revocations} the policies ask. */
     @Produces
     @Singleton
-    RevocationStore revocationStore() {
-        return new RevocationStore(settings.dataDir(), Clock.systemUTC());
+    RevocationStore revocationStore(GatewayStorage storage) {
+        return storage.isShared() ? new RevocationStore(storage.cluster().collection(REVOCATIONS), Clock.systemUTC())
+                : new RevocationStore(settings.dataDir(), Clock.systemUTC());
     }
 
     /** Every {@link PolicyFactory} bean, and the gateway-wide entries of {@code gateway.policies} (a JSON array). */
@@ -166,22 +203,57 @@ public class GatewayBeans {
 
     /**
      * Loads the stores as the application starts; readiness stays DOWN until this succeeded. Revoking a key
-     * or a credential closes the live sessions that use it.
+     * or a credential closes the live sessions that use it, whichever instance of a cluster revoked it. With
+     * the shared store, a database that cannot be reached at start is tried again every few seconds.
      */
     void start(@Observes @Initialized(ApplicationScoped.class) Object event, RouteStore routes, ApiKeyStore keys,
-               BasicUserStore users, RevocationStore revocations, SessionRegistry sessions, PolicyCatalog catalog) {
+               BasicUserStore users, RevocationStore revocations, SessionRegistry sessions, PolicyCatalog catalog,
+               GatewayStorage storage) {
         keys.onRevoked(key -> sessions.closeMatching(c -> key.id().equals(c.apiKeyId()), REVOKED, REVOKED_TO_BACKEND));
         revocations.onRevoked(r -> sessions.closeMatching(r::matches, REVOKED, REVOKED_TO_BACKEND));
+        PgCluster cluster = storage.cluster();
+        if (cluster != null) {
+            cluster.follow(ROUTES, routes.records());
+            cluster.follow(API_KEYS, keys.records());
+            cluster.follow(BASIC_USERS, users.records());
+            cluster.follow(REVOCATIONS, revocations.records());
+            cluster.onCloseSession((id, detail) -> sessions.get(id).ifPresent(s -> s.close("admin",
+                    new Close(detail.getInt("code", CloseCodes.POLICY_VIOLATION),
+                            detail.getString("reason", "closed by the gateway administrator")),
+                    CLOSED_BY_ADMIN_TO_BACKEND)));
+            cluster.publishSessions(() -> ClusterSessions.summaries(sessions, cluster.instanceId()));
+        }
+        load(routes, keys, users, revocations, cluster);
+    }
+
+    private void load(RouteStore routes, ApiKeyStore keys, BasicUserStore users, RevocationStore revocations,
+                      PgCluster cluster) {
         try {
+            if (cluster != null) {
+                cluster.start();
+            }
             keys.load();
             users.load();
             revocations.load();
             routes.load();
-            LOG.info(() -> "ws-gateway: " + routes.list().size() + " routes loaded from " + settings.dataDir());
+            loadFailure = null;
+            LOG.info(() -> "ws-gateway: " + routes.list().size() + " routes loaded from "
+                    + (cluster != null ? "the cluster database (instance " + cluster.instanceId() + ")" : settings.dataDir()));
         } catch (IOException | RuntimeException e) {
+            boolean again = !e.getMessage().equals(loadFailure);
             loadFailure = e.getMessage();
-            LOG.log(Level.SEVERE, "ws-gateway: the route store could not be loaded; the gateway is not ready", e);
+            if (again) {
+                LOG.log(Level.SEVERE, "ws-gateway: the stores could not be loaded; the gateway is not ready", e);
+            }
+            if (cluster != null) {
+                retry.schedule(() -> load(routes, keys, users, revocations, cluster), RETRY_SECONDS, TimeUnit.SECONDS);
+            }
         }
+    }
+
+    @PreDestroy
+    void stopRetrying() {
+        retry.shutdownNow();
     }
 
     /** Why the route store did not load, or null. */

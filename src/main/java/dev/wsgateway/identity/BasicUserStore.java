@@ -1,13 +1,13 @@
 package dev.wsgateway.identity;
 
+import dev.wsgateway.store.FileRecords;
 import dev.wsgateway.store.JsonFile;
+import dev.wsgateway.store.RecordBackend;
+import dev.wsgateway.store.SnapshotStore;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -16,9 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.SecretKeyFactory;
@@ -26,17 +26,15 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * The users the Basic policy accepts, managed through the admin API (no redeploy) and durable in
- * {@code basic-users.json}: PBKDF2-HMAC-SHA256 hashes with a per-user salt, never the password.
+ * {@code basic-users.json} (or the cluster's database): PBKDF2-HMAC-SHA256 hashes with a per-user salt, never the password.
  * A correct password is remembered (as a salted SHA-256, in memory) so repeated handshakes of one client
  * do not pay the deliberately slow hash each time; changing or removing the user forgets it.
  */
 public final class BasicUserStore {
     static final int ITERATIONS = 120_000;
     private static final int HASH_BITS = 256;
-    private final JsonFile file;
+    private final SnapshotStore<BasicUser, Void> store;
     private final Clock clock;
-    private final Object writeLock = new Object();
-    private volatile Map<String, BasicUser> users = Map.of();
     private final Map<String, String> verified = new ConcurrentHashMap<>();
     private final byte[] cacheSalt = Secrets.salt();
 
@@ -68,66 +66,69 @@ public final class BasicUserStore {
     }
 
     public BasicUserStore(Path dataDir, Clock clock) {
-        this.file = new JsonFile(dataDir.resolve("basic-users.json"), 1);
+        this(new FileRecords(new JsonFile(dataDir.resolve("basic-users.json"), 1), "users", "name"), clock);
+    }
+
+    public BasicUserStore(RecordBackend backend, Clock clock) {
+        this.store = new SnapshotStore<>("the Basic user store", backend, new SnapshotStore.Codec<>() {
+            @Override
+            public JsonObject toJson(BasicUser user) {
+                return user.toStoredJson();
+            }
+
+            @Override
+            public BasicUser fromJson(JsonObject json) {
+                return BasicUser.fromStoredJson(json);
+            }
+        }, records -> null);
         this.clock = clock;
+        // A user changed or removed here or on another instance: its remembered password is forgotten.
+        store.onChange((before, after) -> before.forEach((name, was) -> {
+            if (!Objects.equals(was, after.get(name))) {
+                verified.remove(name);
+            }
+        }));
+    }
+
+    /** The store underneath, for its change feed and for a cluster's refresh. */
+    public SnapshotStore<BasicUser, Void> records() {
+        return store;
     }
 
     public void load() throws IOException {
-        synchronized (writeLock) {
-            Map<String, BasicUser> loaded = new LinkedHashMap<>();
-            Optional<JsonObject> root = file.load();
-            if (root.isPresent()) {
-                for (JsonValue v : root.get().getJsonArray("users")) {
-                    BasicUser u = BasicUser.fromStoredJson(v.asJsonObject());
-                    loaded.put(u.name(), u);
-                }
-            }
-            users = Map.copyOf(loaded);
-            verified.clear();
-        }
+        store.load(null);
+        verified.clear();
     }
 
     /** Creates or replaces a user; true when it was created. */
     public boolean put(String name, char[] password, List<String> routes) {
         byte[] salt = Secrets.salt();
         String hash = pbkdf2(password, salt, ITERATIONS);
-        synchronized (writeLock) {
+        return store.update(users -> {
             boolean created = !users.containsKey(name);
-            Map<String, BasicUser> next = new LinkedHashMap<>(users);
-            next.put(name, new BasicUser(name, routes, clock.instant(), Base64.getEncoder().encodeToString(salt),
+            users.put(name, new BasicUser(name, routes, clock.instant(), Base64.getEncoder().encodeToString(salt),
                     ITERATIONS, hash));
-            save(next);
-            verified.remove(name);
             return created;
-        }
+        });
     }
 
     public boolean remove(String name) {
-        synchronized (writeLock) {
-            if (!users.containsKey(name)) {
-                return false;
-            }
-            Map<String, BasicUser> next = new LinkedHashMap<>(users);
-            next.remove(name);
-            save(next);
-            verified.remove(name);
-            return true;
-        }
+        return store.update(users -> users.remove(name) != null);
     }
 
     public List<BasicUser> list() {
-        List<BasicUser> all = new ArrayList<>(users.values());
+        List<BasicUser> all = new ArrayList<>(users().values());
         all.sort(Comparator.comparing(BasicUser::name));
         return all;
     }
 
     public Optional<BasicUser> get(String name) {
-        return Optional.ofNullable(users.get(name));
+        return Optional.ofNullable(users().get(name));
     }
 
     /** The user, when the password is right. */
     public Optional<BasicUser> verify(String name, String password) {
-        BasicUser user = users.get(name);
+        BasicUser user = users().get(name);
         if (user == null) {
             // The same work as for a real user, so the response time does not tell which names exist.
             pbkdf2(password.toCharArray(), cacheSalt, ITERATIONS);
@@ -141,7 +142,7 @@ public final class BasicUserStore {
         if (!MessageDigest.isEqual(hash.getBytes(), user.hash().getBytes())) {
             return Optional.empty();
         }
-        if (users.get(name) == user) {
+        if (users().get(name) == user) {
             verified.put(name, remembered);
         }
         return Optional.of(user);
@@ -161,14 +162,7 @@ public final class BasicUserStore {
         }
     }
 
-    private void save(Map<String, BasicUser> next) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
-        next.values().forEach(u -> array.add(u.toStoredJson()));
-        try {
-            file.save(Json.createObjectBuilder().add("users", array).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save the Basic user store", e);
-        }
-        users = Map.copyOf(next);
+    private Map<String, BasicUser> users() {
+        return store.isLoaded() ? store.records() : Map.of();
     }
 }

@@ -1,6 +1,8 @@
 package dev.wsgateway.route;
 
+import dev.wsgateway.store.FileRecords;
 import dev.wsgateway.store.JsonFile;
+import dev.wsgateway.store.RecordBackend;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -9,15 +11,29 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The durable route store: {@code routes.json} in the data directory, replaced atomically. */
-public final class RouteFile {
+public final class RouteFile implements RecordBackend {
     static final int FORMAT = 1;
     private final JsonFile file;
+    private final FileRecords records;
 
     public RouteFile(Path dataDir) {
         this.file = new JsonFile(dataDir.resolve("routes.json"), FORMAT);
+        this.records = new FileRecords(file, "routes", "id");
+    }
+
+    @Override
+    public Stored read() throws IOException {
+        return records.read();
+    }
+
+    @Override
+    public long commit(long baseRevision, Map<String, JsonObject> before, Map<String, JsonObject> after)
+            throws IOException {
+        return records.commit(baseRevision, before, after);
     }
 
     public Path path() {

@@ -1,8 +1,8 @@
 package dev.wsgateway.route;
 
+import dev.wsgateway.store.RecordBackend;
+import dev.wsgateway.store.SnapshotStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,54 +11,61 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The routes, durable in a {@link RouteFile}. Writes are serialised and persisted before they take
- * effect; reads see an immutable snapshot, so new connections pick up a change as soon as it is saved.
+ * The routes, durable in a {@link RecordBackend} ({@link RouteFile}, or the cluster's database). Writes are
+ * serialised and persisted before they take effect; reads see an immutable snapshot (the routes and their
+ * compiled table), so new connections pick up a change as soon as it is saved, here or on another instance.
  */
 public final class RouteStore {
-    private final RouteFile file;
-    private final RouteDefaults defaults;
+    private final SnapshotStore<StoredRoute, RouteTable> store;
     private final Supplier<List<RouteDefinition>> seeds;
-    private final Object writeLock = new Object();
-    private volatile Snapshot snapshot;
+    private final RouteDefaults defaults;
 
-    private record Snapshot(Map<String, StoredRoute> byId, RouteTable table) {
-    }
-
-    public RouteStore(RouteFile file, RouteDefaults defaults, Supplier<List<RouteDefinition>> seeds) {
-        this.file = file;
+    public RouteStore(RecordBackend backend, RouteDefaults defaults, Supplier<List<RouteDefinition>> seeds) {
         this.defaults = defaults;
         this.seeds = seeds;
+        this.store = new SnapshotStore<>("the route store", backend,
+                new SnapshotStore.Codec<>() {
+                    @Override
+                    public jakarta.json.JsonObject toJson(StoredRoute r) {
+                        return r.toJson();
+                    }
+
+                    @Override
+                    public StoredRoute fromJson(jakarta.json.JsonObject json) {
+                        return StoredRoute.fromJson(json);
+                    }
+                },
+                routes -> new RouteTable(routes.values().stream()
+                        .map(r -> r.definition().compile(r.version(), defaults)).toList()));
+    }
+
+    /** The store underneath, for its change feed and for a cluster's refresh. */
+    public SnapshotStore<StoredRoute, RouteTable> records() {
+        return store;
     }
 
     /** Loads the store; when none was ever written, writes the seed routes as its first content. */
     public void load() throws IOException {
-        synchronized (writeLock) {
-            Optional<List<StoredRoute>> stored = file.load();
-            List<StoredRoute> routes;
-            if (stored.isPresent()) {
-                routes = stored.get();
-            } else {
-                routes = new ArrayList<>();
-                for (RouteDefinition seed : seeds.get()) {
-                    routes.add(new StoredRoute(seed, 1));
-                }
-                checkUnique(routes);
-                file.save(routes);
+        store.load(() -> {
+            Map<String, StoredRoute> routes = new LinkedHashMap<>();
+            for (RouteDefinition seed : seeds.get()) {
+                routes.put(seed.id(), new StoredRoute(seed, 1));
             }
-            publish(routes);
-        }
+            checkUnique(routes.values());
+            return routes;
+        });
     }
 
     public boolean isLoaded() {
-        return snapshot != null;
+        return store.isLoaded();
     }
 
     public RouteTable table() {
-        return current().table();
+        return store.view();
     }
 
     public List<StoredRoute> list() {
-        return current().byId().values().stream()
+        return store.records().values().stream()
                 .sorted(Comparator.comparing(r -> r.definition().id()))
                 .toList();
     }
@@ -69,41 +76,37 @@ public final class RouteStore {
     }
 
     public Optional<StoredRoute> get(String id) {
-        return Optional.ofNullable(current().byId().get(id));
+        return Optional.ofNullable(store.records().get(id));
     }
 
     public StoredRoute create(RouteDefinition definition) {
-        synchronized (writeLock) {
-            Map<String, StoredRoute> routes = new LinkedHashMap<>(current().byId());
+        return store.update(routes -> {
             if (routes.containsKey(definition.id())) {
                 throw new RouteConflictException("a route with id '" + definition.id() + "' exists");
             }
             StoredRoute created = new StoredRoute(definition, 1);
             routes.put(definition.id(), created);
-            commit(routes);
+            checkUnique(routes.values());
             return created;
-        }
+        });
     }
 
     /** Replaces a route; {@code expectedVersion} null means unconditional. */
     public StoredRoute update(String id, RouteDefinition definition, Long expectedVersion) {
-        synchronized (writeLock) {
-            Map<String, StoredRoute> routes = new LinkedHashMap<>(current().byId());
+        return store.update(routes -> {
             StoredRoute existing = existing(routes, id, expectedVersion);
             StoredRoute updated = new StoredRoute(definition, existing.version() + 1);
             routes.put(id, updated);
-            commit(routes);
+            checkUnique(routes.values());
             return updated;
-        }
+        });
     }
 
     public void delete(String id, Long expectedVersion) {
-        synchronized (writeLock) {
-            Map<String, StoredRoute> routes = new LinkedHashMap<>(current().byId());
+        store.update(routes -> {
             existing(routes, id, expectedVersion);
-            routes.remove(id);
-            commit(routes);
-        }
+            return routes.remove(id);
+        });
     }
 
     private static StoredRoute existing(Map<String, StoredRoute> routes, String id, Long expectedVersion) {
@@ -117,18 +120,7 @@ public final class RouteStore {
         return existing;
     }
 
-    private void commit(Map<String, StoredRoute> routes) {
-        List<StoredRoute> list = List.copyOf(routes.values());
-        checkUnique(list);
-        try {
-            file.save(list);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save the route store", e);
-        }
-        publish(list);
-    }
-
-    private static void checkUnique(List<StoredRoute> routes) {
+    private static void checkUnique(Iterable<StoredRoute> routes) {
         Map<String, String> idByPath = new LinkedHashMap<>();
         for (StoredRoute r : routes) {
             String other = idByPath.putIfAbsent(r.definition().path(), r.definition().id());
@@ -137,23 +129,5 @@ public final class RouteStore {
                         + other + "'");
             }
         }
-    }
-
-    private void publish(List<StoredRoute> routes) {
-        Map<String, StoredRoute> byId = new LinkedHashMap<>();
-        List<Route> compiled = new ArrayList<>();
-        for (StoredRoute r : routes) {
-            byId.put(r.definition().id(), r);
-            compiled.add(r.definition().compile(r.version(), defaults));
-        }
-        snapshot = new Snapshot(Map.copyOf(byId), new RouteTable(compiled));
-    }
-
-    private Snapshot current() {
-        Snapshot s = snapshot;
-        if (s == null) {
-            throw new IllegalStateException("the route store is not loaded");
-        }
-        return s;
     }
 }

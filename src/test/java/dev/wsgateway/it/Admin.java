@@ -56,4 +56,10 @@ final class Admin {
         createRoute("{\"id\":\"" + id + "\",\"path\":\"" + path + "\",\"backend\":\"" + backend + "\""
                 + (extraFields.isEmpty() ? "" : "," + extraFields) + "}");
     }
+
+    /** Tries to create a plain route; the status the gateway answered. */
+    int createRouteStatus(String id, String path, String backend) throws IOException, InterruptedException {
+        return as("POST", "/api/admin/routes", "{\"id\":\"" + id + "\",\"path\":\"" + path + "\",\"backend\":\""
+                + backend + "\"}").statusCode();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.wsgateway.policy.builtin;
 
+import dev.wsgateway.store.StoreUnavailableException;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import java.util.function.Supplier;
@@ -18,4 +19,12 @@ public interface BucketStore {
      * already tracks as many identities as it may; the caller then falls back to a shared bucket.
      */
     Bucket bucket(BucketKey key, Supplier<BucketConfiguration> configuration);
+
+    /**
+     * What a failure of one of this store's buckets means: {@link StoreUnavailableException} when a shared
+     * store could not be reached (the handshake is refused with 503), null when it is a bug like any other.
+     */
+    default StoreUnavailableException failure(RuntimeException e) {
+        return null;
+    }
 }

@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are kept by route and identity only, not by cap, so a changed cap applies at once to the sessions
  * already open.
  */
-public final class ConnectionCounters {
+public final class ConnectionCounters implements ConnectionCaps {
     private record Key(String routeId, String identity) {
     }
 
     private final ConcurrentHashMap<Key, Integer> counts = new ConcurrentHashMap<>();
 
     /** A taken slot. {@link #release()} gives it back once; later calls do nothing. */
-    public final class Slot {
+    public final class Slot implements ConnectionCaps.Slot {
         private final Key key;
         private final AtomicBoolean released = new AtomicBoolean();
 
@@ -24,6 +24,7 @@ public final class ConnectionCounters {
             this.key = key;
         }
 
+        @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
                 counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
@@ -37,6 +38,7 @@ public final class ConnectionCounters {
      * @param identity the client identity, or null for the route as a whole
      * @return the slot, or null when all {@code max} are taken
      */
+    @Override
     public Slot tryAcquire(String routeId, String identity, int max) {
         Key key = new Key(routeId, identity);
         boolean[] taken = new boolean[1];

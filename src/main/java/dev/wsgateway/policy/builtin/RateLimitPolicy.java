@@ -4,6 +4,7 @@ import dev.wsgateway.policy.handshake.HandshakeContext;
 import dev.wsgateway.policy.handshake.HandshakeDecision;
 import dev.wsgateway.policy.handshake.HandshakePolicy;
 import dev.wsgateway.policy.handshake.PolicyOrder;
+import dev.wsgateway.store.StoreUnavailableException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  * actions registered on the context.</li>
  * </ul>
  *
- * <p>State lives in the {@link BucketStore} and {@link ConnectionCounters} the factory owns, so it outlives
+ * <p>State lives in the {@link BucketStore} and {@link ConnectionCaps} the factory owns, so it outlives
  * a policy rebuilt for a new route version. Buckets are keyed by route, identity and the limits, so a changed
  * limit starts fresh; connection counts by route and identity only.
  *
@@ -114,10 +115,10 @@ public final class RateLimitPolicy implements HandshakePolicy {
     private final Integer maxConnections;
     private final Integer maxConnectionsPerIdentity;
     private final BucketStore buckets;
-    private final ConnectionCounters connections;
+    private final ConnectionCaps connections;
 
     RateLimitPolicy(List<Limit> routeLimits, List<Limit> identityLimits, Integer maxConnections,
-                    Integer maxConnectionsPerIdentity, BucketStore buckets, ConnectionCounters connections) {
+                    Integer maxConnectionsPerIdentity, BucketStore buckets, ConnectionCaps connections) {
         this.routeLimits = Limits.of(routeLimits);
         this.identityLimits = Limits.of(identityLimits);
         this.maxConnections = maxConnections;
@@ -136,8 +137,25 @@ public final class RateLimitPolicy implements HandshakePolicy {
         return PolicyOrder.RATE_LIMIT;
     }
 
+    /**
+     * Decides with the shared store when there is one; a store that cannot be reached refuses with 503 and
+     * {@code Retry-After} (fail closed: a limit that cannot be counted is not waived).
+     */
     @Override
     public HandshakeDecision check(HandshakeContext context) {
+        try {
+            return decide(context);
+        } catch (RuntimeException e) {
+            StoreUnavailableException unavailable = e instanceof StoreUnavailableException u ? u : buckets.failure(e);
+            if (unavailable == null) {
+                throw e;
+            }
+            return HandshakeDecision.reject(503, "rate limits cannot be checked right now")
+                    .withHeader("Retry-After", Integer.toString(StoreUnavailableException.RETRY_AFTER_SECONDS));
+        }
+    }
+
+    private HandshakeDecision decide(HandshakeContext context) {
         String routeId = context.route().id();
         String identity = context.credentials().identity(context.clientAddress());
 
@@ -163,7 +181,7 @@ public final class RateLimitPolicy implements HandshakePolicy {
                 return refusal;
             }
         }
-        ConnectionCounters.Slot identitySlot = null;
+        ConnectionCaps.Slot identitySlot = null;
         if (maxConnectionsPerIdentity != null) {
             identitySlot = connections.tryAcquire(routeId, identity, maxConnectionsPerIdentity);
             if (identitySlot == null) {
@@ -173,9 +191,16 @@ public final class RateLimitPolicy implements HandshakePolicy {
                         .withHeader("Retry-After", "1");
             }
         }
-        ConnectionCounters.Slot routeSlot = null;
+        ConnectionCaps.Slot routeSlot = null;
         if (maxConnections != null) {
-            routeSlot = connections.tryAcquire(routeId, null, maxConnections);
+            try {
+                routeSlot = connections.tryAcquire(routeId, null, maxConnections);
+            } catch (StoreUnavailableException e) {
+                if (identitySlot != null) {
+                    identitySlot.release();
+                }
+                throw e;
+            }
             if (routeSlot == null) {
                 if (identitySlot != null) {
                     identitySlot.release();

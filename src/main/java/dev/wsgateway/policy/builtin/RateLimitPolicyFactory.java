@@ -7,7 +7,6 @@ import dev.wsgateway.policy.handshake.HandshakePolicy;
 import dev.wsgateway.policy.handshake.PolicyFactory;
 import dev.wsgateway.route.FieldError;
 import dev.wsgateway.route.JsonFields;
-import io.github.bucket4j.TimeMeter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -36,7 +35,7 @@ public class RateLimitPolicyFactory implements PolicyFactory {
     private static final Set<String> LIMIT_FIELDS = Set.of("limit", "per");
 
     private final BucketStore buckets;
-    private final ConnectionCounters connections;
+    private final ConnectionCaps connections;
 
     /** For CDI's client proxy only. */
     protected RateLimitPolicyFactory() {
@@ -44,14 +43,19 @@ public class RateLimitPolicyFactory implements PolicyFactory {
         this.connections = null;
     }
 
+    /** With the state the application chose: this instance's memory, or the cluster's database. */
     @Inject
+    public RateLimitPolicyFactory(RateLimitStores stores) {
+        this(stores.buckets(), stores.connections());
+    }
+
+    /** With state in this instance's memory. */
     public RateLimitPolicyFactory(GatewayDefaults defaults) {
-        this(new LocalBucketStore(defaults.integer(MAX_TRACKED_IDENTITIES, DEFAULT_MAX_TRACKED_IDENTITIES),
-                TimeMeter.SYSTEM_NANOTIME), new ConnectionCounters());
+        this(RateLimitStores.local(defaults));
     }
 
     /** With the given state: another {@link BucketStore} (a shared one), or a test clock. */
-    public RateLimitPolicyFactory(BucketStore buckets, ConnectionCounters connections) {
+    public RateLimitPolicyFactory(BucketStore buckets, ConnectionCaps connections) {
         this.buckets = buckets;
         this.connections = connections;
     }
