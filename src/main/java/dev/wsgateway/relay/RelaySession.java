@@ -55,6 +55,21 @@ public final class RelaySession {
     private volatile long stateSinceNanos = System.nanoTime();
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile String subprotocol = "";
+    /** Whether the client was ever upgraded (a pair given up before that was a failed handshake, not a session). */
+    private volatile boolean opened;
+    /** Who ended the pair first; null until then. Written under the lock, once. */
+    private volatile Ending ending;
+    /** How often the client's reads were paused because a send to the backend waited (backpressure). */
+    private volatile long readPauses;
+
+    /**
+     * How the pair ended, for metrics and the access log: who closed first ({@code client}, {@code backend},
+     * {@code gateway}), the code that side sent or that the gateway sent the client, and why ({@code client},
+     * {@code backend}, or the gateway's cause: {@code admin}, {@code expiry}, {@code revocation}, {@code idle},
+     * {@code keepalive}, {@code message_too_big}, {@code shutdown}, {@code gateway}).
+     */
+    public record Ending(String by, int code, String cause) {
+    }
 
     public RelaySession(String id, Route route, String clientAddress, Consumer<RelaySession> onFinished) {
         this(id, route, clientAddress, Credentials.ANONYMOUS, onFinished);
@@ -96,9 +111,10 @@ public final class RelaySession {
             client = peer;
             if (state == State.CONNECTING) {
                 if (backend != null) {
-                    backend.pauseWhileWaiting(reads);
+                    backend.pauseWhileWaiting(reads == ReadGate.NONE ? reads : countingPauses(reads));
                 }
                 transition(State.OPEN);
+                opened = true;
             } else {
                 // The backend ended, or the pair was given up, before the upgrade completed.
                 close = pendingForClient != null ? pendingForClient : GIVEN_UP;
@@ -128,6 +144,9 @@ public final class RelaySession {
             markEnded(side);
             if (state == State.CONNECTING || state == State.OPEN) {
                 transition(State.CLOSING);
+                if (ending == null) {
+                    ending = new Ending(side.label(), code, side.label());
+                }
                 forward = CloseCodes.forward(side, code, reason);
                 other = peer(side.other());
                 if (other == null && side == Side.BACKEND) {
@@ -174,6 +193,11 @@ public final class RelaySession {
      * The pair is finished when both sides have confirmed.
      */
     public void close(Close toClient, Close toBackend) {
+        close("gateway", toClient, toBackend);
+    }
+
+    /** As {@link #close(Close, Close)}, naming the cause for metrics and the access log (see {@link Ending}). */
+    public void close(String cause, Close toClient, Close toBackend) {
         Peer c;
         Peer b;
         synchronized (lock) {
@@ -181,6 +205,7 @@ public final class RelaySession {
                 return;
             }
             transition(State.CLOSING);
+            ending = new Ending("gateway", toClient.code(), cause);
             c = clientEnded ? null : client;
             b = backendEnded ? null : backend;
             if (client == null) {
@@ -357,6 +382,11 @@ public final class RelaySession {
 
     private void sideUnresponsive(Side side, String why) {
         LOG.fine(() -> "session " + id + ": the " + side.label() + " side is gone: " + why);
+        synchronized (lock) {
+            if (ending == null && (state == State.CONNECTING || state == State.OPEN)) {
+                ending = new Ending("gateway", CloseCodes.GOING_AWAY, "keepalive");
+            }
+        }
         sideGone(side, CloseCodes.GOING_AWAY, "keepalive timeout");
     }
 
@@ -385,6 +415,22 @@ public final class RelaySession {
 
     private Flow flow(Side from) {
         return from == Side.CLIENT ? fromClient : fromBackend;
+    }
+
+    /** The client's read gate, counting its pauses (each one is a send to the backend that had to wait). */
+    private ReadGate countingPauses(ReadGate reads) {
+        return new ReadGate() {
+            @Override
+            public void pause() {
+                readPauses++; // one writer: the client's reading thread, which is the one that waits
+                reads.pause();
+            }
+
+            @Override
+            public void resume() {
+                reads.resume();
+            }
+        };
     }
 
     // ---- what the registry and the admin API read ---------------------------------------------
@@ -425,6 +471,26 @@ public final class RelaySession {
         return lastActivityNanos;
     }
 
+    /** When a frame last went through, either way (or the pair was opened). */
+    public Instant lastActivity() {
+        return Instant.now().minusNanos(System.nanoTime() - lastActivityNanos);
+    }
+
+    /** Whether the client was upgraded (false for a pair given up during its handshake). */
+    public boolean opened() {
+        return opened;
+    }
+
+    /** How the pair ended; null while it is live. */
+    public Ending ending() {
+        return ending;
+    }
+
+    /** How often the client's reads were paused while a send to the backend waited. */
+    public long readPauses() {
+        return readPauses;
+    }
+
     public Flow flowFrom(Side side) {
         return flow(side);
     }
@@ -459,7 +525,7 @@ public final class RelaySession {
             if (messageBytes > route.maxMessageBytes()) {
                 Close toSender = new Close(CloseCodes.TOO_BIG, "message too big");
                 Close toPeer = new Close(CloseCodes.GOING_AWAY, "peer sent a message that was too big");
-                close(from == Side.CLIENT ? toSender : toPeer, from == Side.CLIENT ? toPeer : toSender);
+                close("message_too_big", from == Side.CLIENT ? toSender : toPeer, from == Side.CLIENT ? toPeer : toSender);
                 return false;
             }
             if (last) {

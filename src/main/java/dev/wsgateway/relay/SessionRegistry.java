@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -40,8 +41,15 @@ public final class SessionRegistry implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService timer;
     private final ExecutorService pinger;
+    private final Consumer<RelaySession> onEnded;
 
     public SessionRegistry() {
+        this(s -> { });
+    }
+
+    /** @param onEnded told once about every pair that finished (metrics, the access log), after it left the registry */
+    public SessionRegistry(Consumer<RelaySession> onEnded) {
+        this.onEnded = onEnded;
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("ws-gateway-session-timer"));
         timer.setRemoveOnCancelPolicy(true); // a session that ends before its token expires leaves nothing queued
         this.timer = timer;
@@ -75,11 +83,12 @@ public final class SessionRegistry implements AutoCloseable {
                 pending.cancel(false);
             }
             onEnd.forEach(SessionRegistry::runQuietly);
+            runQuietly(() -> onEnded.accept(s));
         });
         sessions.put(session.id(), session);
         if (credentials.enforceExpiry()) {
             long delay = Math.max(0, Duration.between(Instant.now(), credentials.expiresAt()).toMillis());
-            expiry.set(timer.schedule(() -> session.close(TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
+            expiry.set(timer.schedule(() -> session.close("expiry", TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
                     delay, TimeUnit.MILLISECONDS));
             if (session.state() == RelaySession.State.CLOSED) {
                 expiry.get().cancel(false);
@@ -102,7 +111,7 @@ public final class SessionRegistry implements AutoCloseable {
         for (RelaySession s : sessions.values()) {
             RelaySession.State state = s.state();
             if ((state == RelaySession.State.CONNECTING || state == RelaySession.State.OPEN) && matches.test(s.credentials())) {
-                s.close(toClient, toBackend);
+                s.close("revocation", toClient, toBackend);
                 closed++;
             }
         }
@@ -129,7 +138,7 @@ public final class SessionRegistry implements AutoCloseable {
                 s.nudgeSends();
                 int idleSeconds = s.route().idleTimeoutSeconds();
                 if (idleSeconds > 0 && nowNanos - s.lastActivityNanos() > TimeUnit.SECONDS.toNanos(idleSeconds)) {
-                    s.close(IDLE, IDLE);
+                    s.close("idle", IDLE, IDLE);
                     continue;
                 }
                 int pingSeconds = s.route().pingIntervalSeconds();
@@ -155,7 +164,7 @@ public final class SessionRegistry implements AutoCloseable {
         timer.shutdownNow();
         pinger.shutdownNow();
         for (RelaySession s : sessions.values()) {
-            s.close(SHUTDOWN, SHUTDOWN);
+            s.close("shutdown", SHUTDOWN, SHUTDOWN);
         }
     }
 
