@@ -19,14 +19,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.BiConsumer;
 
-/** The live relayed sessions: list them (optionally for one route), close one. */
+/**
+ * The live relayed sessions: list them (filtered, a page at a time; the total in {@code X-Total-Count}), read
+ * one, close one with a code and reason of the administrator's choice.
+ */
 @Path("/admin/sessions")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsResource {
+    static final String TOTAL_COUNT = "X-Total-Count";
     private static final Close BY_ADMIN = new Close(CloseCodes.POLICY_VIOLATION, "closed by the gateway administrator");
     private static final Close BY_ADMIN_TO_BACKEND = new Close(CloseCodes.GOING_AWAY, "client session closed by the gateway");
 
@@ -34,13 +40,19 @@ public class SessionsResource {
     SessionRegistry sessions;
 
     @GET
-    public String list(@QueryParam("route") String routeId) {
+    public Response list(@QueryParam("route") String routeId, @QueryParam("principal") String principal,
+                         @QueryParam("apiKeyId") String apiKeyId, @QueryParam("clientAddress") String clientAddress,
+                         @QueryParam("openedAfter") String openedAfter, @QueryParam("openedBefore") String openedBefore,
+                         @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        SessionQuery query = SessionQuery.parse(routeId, principal, apiKeyId, clientAddress, openedAfter, openedBefore,
+                limit, offset);
+        List<RelaySession> matching = sessions.all().stream()
+                .filter(query::matches)
+                .sorted(Comparator.comparing(RelaySession::createdAt).thenComparing(RelaySession::id))
+                .toList();
         JsonArrayBuilder array = Json.createArrayBuilder();
-        sessions.all().stream()
-                .filter(s -> routeId == null || s.route().id().equals(routeId))
-                .sorted(Comparator.comparing(RelaySession::createdAt))
-                .forEach(s -> array.add(json(s)));
-        return array.build().toString();
+        matching.stream().skip(query.offset()).limit(query.limit()).forEach(s -> array.add(json(s)));
+        return Response.ok(array.build().toString()).header(TOTAL_COUNT, matching.size()).build();
     }
 
     @GET
@@ -49,10 +61,21 @@ public class SessionsResource {
         return json(find(id)).build().toString();
     }
 
+    /**
+     * Closes both sides. Without {@code code}: 1008 to the client, 1001 to the backend (the gateway's own
+     * reasons); with it, both sides get that code and {@code reason}.
+     */
     @DELETE
     @Path("{id}")
-    public Response close(@PathParam("id") String id) {
-        find(id).close(BY_ADMIN, BY_ADMIN_TO_BACKEND);
+    public Response close(@PathParam("id") String id, @QueryParam("code") String code,
+                          @QueryParam("reason") String reason) {
+        Close requested = AdminClose.parse(code, reason);
+        RelaySession session = find(id);
+        if (requested == null) {
+            session.close("admin", BY_ADMIN, BY_ADMIN_TO_BACKEND);
+        } else {
+            session.close("admin", requested, requested);
+        }
         return Response.noContent().build();
     }
 
@@ -61,6 +84,7 @@ public class SessionsResource {
     }
 
     private static JsonObjectBuilder json(RelaySession s) {
+        URI backend = s.route().backend();
         return Json.createObjectBuilder()
                 .add("id", s.id())
                 .add("route", s.route().id())
@@ -68,9 +92,19 @@ public class SessionsResource {
                 .add("subprotocol", s.subprotocol())
                 .add("state", s.state().name())
                 .add("openedAt", s.createdAt().toString())
+                .add("lastActivityAt", s.lastActivity().toString())
+                // host and port only: the backend URI's path and query may carry forwarded credentials
+                .add("backend", Json.createObjectBuilder().add("host", backend.getHost()).add("port", port(backend)))
                 .add("auth", auth(s.credentials()))
                 .add("fromClient", flow(s.flowFrom(Side.CLIENT)))
                 .add("fromBackend", flow(s.flowFrom(Side.BACKEND)));
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** Who the session belongs to, as the handshake policies established it (ids, never secrets). */

@@ -61,12 +61,25 @@ public class GatewayMeters {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, RouteTraffic> routes = new ConcurrentHashMap<>();
 
+    public GatewayMeters() {
+    }
+
+    /** Without CDI (tests): the Prometheus registry only. */
+    GatewayMeters(SessionRegistry sessions) {
+        this.sessions = sessions;
+        start(false);
+    }
+
     @PostConstruct
     void start() {
+        start(settings.otlpEnabled());
+    }
+
+    private void start(boolean withOtlp) {
         prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CompositeMeterRegistry composite = new CompositeMeterRegistry(Clock.SYSTEM);
         composite.add(prometheus);
-        if (settings.otlpEnabled()) {
+        if (withOtlp) {
             Map<String, String> otlpSettings = Map.of(
                     "otlp.url", settings.otlpUrl(),
                     "otlp.step", settings.otlpStep().toString(),
