@@ -235,6 +235,17 @@ class OperationsIT extends GatewayTestBase {
         }
     }
 
+    @Test
+    void theOpenApiDocumentIsServedAsYamlAndJsonWithoutCredentials() throws Exception {
+        HttpResponse<String> yaml = admin().send("GET", "/api/openapi.yaml", null, null);
+        assertEquals(200, yaml.statusCode());
+        assertTrue(yaml.body().startsWith("openapi: 3.1.0"), yaml.body());
+        HttpResponse<String> json = admin().send("GET", "/api/openapi.json", null, null);
+        assertEquals(200, json.statusCode());
+        assertTrue(object(json.body()).getJsonObject("paths").containsKey("/api/admin/sessions/{id}"));
+        assertEquals(404, admin().send("GET", "/api/openapi.xml", null, null).statusCode());
+    }
+
     static String serverLog(Path log) throws Exception {
         StringBuilder content = new StringBuilder();
         try (var files = Files.list(log.getParent())) {
