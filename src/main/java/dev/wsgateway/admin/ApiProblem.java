@@ -25,6 +25,10 @@ public class ApiProblem extends RuntimeException {
         this.errors = errors;
     }
 
+    public int status() {
+        return status;
+    }
+
     public Response toResponse() {
         return response(status, title, getMessage(), errors);
     }

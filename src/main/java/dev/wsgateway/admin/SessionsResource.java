@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.DELETE;
@@ -24,18 +25,23 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * The live relayed sessions: list them (optionally for one route), close one. In a cluster the list has the
- * sessions every live instance published with its last heartbeat, and a session of another instance is
+ * The live relayed sessions: list them (filtered, a page at a time; the total in {@code X-Total-Count}), read
+ * one, close one with a code and reason of the administrator's choice. In a cluster the list also has the
+ * sessions every other live instance published with its last heartbeat, and a session of another instance is
  * closed there (202: the close is on its way).
  */
 @Path("/admin/sessions")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsResource {
+    static final String TOTAL_COUNT = "X-Total-Count";
     private static final Close BY_ADMIN = new Close(CloseCodes.POLICY_VIOLATION, "closed by the gateway administrator");
     private static final Close BY_ADMIN_TO_BACKEND = new Close(CloseCodes.GOING_AWAY, "client session closed by the gateway");
 
@@ -45,23 +51,31 @@ public class SessionsResource {
     GatewayStorage storage;
 
     @GET
-    public String list(@QueryParam("route") String routeId) {
+    public Response list(@QueryParam("route") String routeId, @QueryParam("principal") String principal,
+                         @QueryParam("apiKeyId") String apiKeyId, @QueryParam("clientAddress") String clientAddress,
+                         @QueryParam("openedAfter") String openedAfter, @QueryParam("openedBefore") String openedBefore,
+                         @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        SessionQuery query = SessionQuery.parse(routeId, principal, apiKeyId, clientAddress, openedAfter, openedBefore,
+                limit, offset);
+        List<RelaySession> matching = sessions.all().stream()
+                .filter(query::matches)
+                .sorted(Comparator.comparing(RelaySession::createdAt).thenComparing(RelaySession::id))
+                .toList();
         JsonArrayBuilder array = Json.createArrayBuilder();
-        sessions.all().stream()
-                .filter(s -> routeId == null || s.route().id().equals(routeId))
-                .sorted(Comparator.comparing(RelaySession::createdAt))
-                .forEach(s -> array.add(json(s)));
+        List<JsonObject> page = new ArrayList<>();
+        matching.forEach(s -> page.add(json(s).build()));
         PgCluster cluster = storage.cluster();
         if (cluster != null) {
             cluster.liveInstances().forEach((instance, published) -> {
                 if (!instance.equals(cluster.instanceId())) {
-                    published.stream().map(JsonValue::asJsonObject)
-                            .filter(s -> routeId == null || routeId.equals(s.getString("route", null)))
-                            .forEach(array::add);
+                    published.stream().map(JsonValue::asJsonObject).filter(query::matches).forEach(page::add);
                 }
             });
+            page.sort(Comparator.comparing((JsonObject o) -> o.getString("openedAt", ""))
+                    .thenComparing(o -> o.getString("id", "")));
         }
-        return array.build().toString();
+        page.stream().skip(query.offset()).limit(query.limit()).forEach(array::add);
+        return Response.ok(array.build().toString()).header(TOTAL_COUNT, page.size()).build();
     }
 
     @GET
@@ -70,16 +84,28 @@ public class SessionsResource {
         return json(find(id)).build().toString();
     }
 
+    /**
+     * Closes both sides. Without {@code code}: 1008 to the client, 1001 to the backend (the gateway's own
+     * reasons); with it, both sides get that code and {@code reason}.
+     */
     @DELETE
     @Path("{id}")
-    public Response close(@PathParam("id") String id) {
+    public Response close(@PathParam("id") String id, @QueryParam("code") String code,
+                          @QueryParam("reason") String reason) {
+        Close requested = AdminClose.parse(code, reason);
         PgCluster cluster = storage.cluster();
         if (cluster != null && sessions.get(id).isEmpty() && livesElsewhere(cluster, id)) {
-            cluster.closeSessionEverywhere(id, Json.createObjectBuilder().add("code", BY_ADMIN.code())
-                    .add("reason", BY_ADMIN.reason()).build());
+            Close toClient = requested == null ? BY_ADMIN : requested;
+            cluster.closeSessionEverywhere(id, Json.createObjectBuilder().add("code", toClient.code())
+                    .add("reason", toClient.reason()).build());
             return Response.accepted().build();
         }
-        find(id).close("admin", BY_ADMIN, BY_ADMIN_TO_BACKEND);
+        RelaySession session = find(id);
+        if (requested == null) {
+            session.close("admin", BY_ADMIN, BY_ADMIN_TO_BACKEND);
+        } else {
+            session.close("admin", requested, requested);
+        }
         return Response.noContent().build();
     }
 
@@ -93,6 +119,7 @@ public class SessionsResource {
     }
 
     private static JsonObjectBuilder json(RelaySession s) {
+        URI backend = s.route().backend();
         return Json.createObjectBuilder()
                 .add("id", s.id())
                 .add("route", s.route().id())
@@ -100,9 +127,19 @@ public class SessionsResource {
                 .add("subprotocol", s.subprotocol())
                 .add("state", s.state().name())
                 .add("openedAt", s.createdAt().toString())
+                .add("lastActivityAt", s.lastActivity().toString())
+                // host and port only: the backend URI's path and query may carry forwarded credentials
+                .add("backend", Json.createObjectBuilder().add("host", backend.getHost()).add("port", port(backend)))
                 .add("auth", auth(s.credentials()))
                 .add("fromClient", flow(s.flowFrom(Side.CLIENT)))
                 .add("fromBackend", flow(s.flowFrom(Side.BACKEND)));
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** Who the session belongs to, as the handshake policies established it (ids, never secrets). */

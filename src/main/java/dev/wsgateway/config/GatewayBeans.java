@@ -1,9 +1,11 @@
 package dev.wsgateway.config;
 
+import dev.wsgateway.access.AccessLog;
 import dev.wsgateway.edge.HandshakeGate;
 import dev.wsgateway.identity.ApiKeyStore;
 import dev.wsgateway.identity.BasicUserStore;
 import dev.wsgateway.identity.RevocationStore;
+import dev.wsgateway.metrics.GatewayMeters;
 import dev.wsgateway.policy.Cidr;
 import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.GatewayDefaults;
@@ -104,8 +106,11 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    SessionRegistry sessionRegistry() {
-        return new SessionRegistry();
+    SessionRegistry sessionRegistry(GatewayMeters meters) {
+        return new SessionRegistry(session -> {
+            meters.sessionEnded(session);
+            AccessLog.sessionEnded(session);
+        });
     }
 
     void closeSessions(@Disposes SessionRegistry registry) {

@@ -6,6 +6,7 @@ import dev.wsgateway.upstream.transport.BackendTls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -89,6 +90,19 @@ public class GatewaySettings {
 
     public boolean demoEnabled() {
         return config.getOptionalValue("gateway.demo.enabled", Boolean.class).orElse(false);
+    }
+
+    /** Whether meters are also pushed by OTLP (to an OpenTelemetry collector); /metrics is served either way. */
+    public boolean otlpEnabled() {
+        return config.getOptionalValue("gateway.metrics.otlp.enabled", Boolean.class).orElse(false);
+    }
+
+    public String otlpUrl() {
+        return config.getValue("gateway.metrics.otlp.url", String.class);
+    }
+
+    public Duration otlpStep() {
+        return Duration.ofSeconds(config.getValue("gateway.metrics.otlp.step-seconds", Integer.class));
     }
 
     public int adminMaxBodyBytes() {

@@ -1,5 +1,6 @@
 package dev.wsgateway.edge;
 
+import dev.wsgateway.metrics.GatewayMeters;
 import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.policy.handshake.HandshakeContext;
@@ -58,32 +59,39 @@ public class UpgradeFilter extends HttpFilter {
     PolicyCatalog policies;
     @Inject
     ClientAddresses addresses;
+    @Inject
+    GatewayMeters meters;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = requestPath(request);
         if (path == null) {
+            meters.handshake(null, "bad_path", 400, null);
             HttpProblem.send(response, 400, "Bad Request", "The path must not contain '.' or '..' segments.", Map.of());
             return;
         }
         if (!routes.isLoaded()) {
+            meters.handshake(null, "not_ready", 503, null);
             HttpProblem.send(response, 503, "Service Unavailable", "The gateway is not ready.", Map.of("Retry-After", "5"));
             return;
         }
         Optional<Route> match = routes.table().match(path);
         if (match.isEmpty() || !match.get().enabled()) {
+            meters.handshake(match.map(Route::id).orElse(null), match.isEmpty() ? "no_route" : "route_disabled", 404, null);
             HttpProblem.send(response, 404, "Not Found", match.isEmpty()
                     ? "No route matches this path." : "The route for this path is disabled.", Map.of());
             return;
         }
         String notAnUpgrade = notAnUpgrade(request);
         if (notAnUpgrade != null) {
+            meters.handshake(match.get().id(), "not_websocket", 426, null);
             HttpProblem.send(response, 426, "Upgrade Required", notAnUpgrade,
                     Map.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13"));
             return;
         }
         if (request.getHeader("Sec-WebSocket-Key") == null) {
+            meters.handshake(match.get().id(), "not_websocket", 400, null);
             HttpProblem.send(response, 400, "Bad Request", "The Sec-WebSocket-Key header is missing.", Map.of());
             return;
         }
@@ -98,10 +106,12 @@ public class UpgradeFilter extends HttpFilter {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "route " + route.id() + ": its handshake policies failed", e);
             context.takeSessionEndActions().forEach(Runnable::run);
+            meters.handshake(route.id(), "policy_error", 500, context.rejectedBy());
             HttpProblem.send(response, 500, "Internal Server Error", "The route's handshake policies failed.", Map.of());
             return;
         }
         if (!decision.permitted()) {
+            meters.handshake(route.id(), "policy", decision.status(), context.rejectedBy());
             HttpProblem.send(response, decision.status(), HttpProblem.title(decision.status()), decision.detail(),
                     decision.headers());
             return;
@@ -109,6 +119,7 @@ public class UpgradeFilter extends HttpFilter {
         List<Runnable> onEnd = context.takeSessionEndActions();
         if (!gate.tryEnter(route.id())) {
             onEnd.forEach(Runnable::run);
+            meters.handshake(route.id(), "busy", 503, null);
             HttpProblem.send(response, 503, "Service Unavailable",
                     "Too many handshakes are waiting for their backends; try again shortly.", Map.of("Retry-After", "1"));
             return;
@@ -118,6 +129,7 @@ public class UpgradeFilter extends HttpFilter {
         List<String> offered = new ArrayList<>(route.offerable(context.requestedSubprotocols()));
         offered.removeAll(context.credentialSubprotocols());
         Session backend;
+        long connectStarted = System.nanoTime();
         try {
             backend = connector.connect(route.backendUriFor(RoutePaths.rest(route.path(), path), context.backendQuery()),
                     offered, context.backendHeaders(), route.connectTimeoutMillis(), relay);
@@ -125,6 +137,8 @@ public class UpgradeFilter extends HttpFilter {
             relay.finishNow();
             LOG.log(Level.INFO, "route {0}: {1}", new Object[] {route.id(), e.getMessage()});
             boolean timeout = e.kind() == BackendConnectException.Kind.TIMEOUT;
+            meters.backendConnect(route.id(), System.nanoTime() - connectStarted, timeout ? "timeout" : "refused");
+            meters.handshake(route.id(), timeout ? "backend_timeout" : "backend_refused", timeout ? 504 : 502, null);
             HttpProblem.send(response, timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway",
                     timeout ? "The backend did not answer the WebSocket handshake in time."
                             : "The backend could not be connected or refused the WebSocket handshake.", Map.of());
@@ -132,6 +146,7 @@ public class UpgradeFilter extends HttpFilter {
         } finally {
             gate.exit(route.id());
         }
+        meters.backendConnect(route.id(), System.nanoTime() - connectStarted, "connected");
         upgrade(request, response, new Handover(route, relay, backend.getNegotiatedSubprotocol(),
                 credentials.principal() != null ? new GatewayPrincipal(credentials.principal()) : request.getUserPrincipal(),
                 credentials, context.headers()));
@@ -146,7 +161,9 @@ public class UpgradeFilter extends HttpFilter {
         try {
             handover.during(() -> container.upgradeHttpToWebSocket(request, response, RelayEndpoint.configFor(container),
                     Map.of()));
+            meters.handshake(handover.route().id(), "accepted", 101, null);
         } catch (Exception e) {
+            meters.handshake(handover.route().id(), "upgrade_failed", 500, null);
             LOG.log(Level.WARNING, "route " + handover.route().id() + ": the client's upgrade failed", e);
             handover.relay().clientAbandoned();
             HttpProblem.send(response, 500, "Internal Server Error", "The WebSocket upgrade failed.", Map.of());

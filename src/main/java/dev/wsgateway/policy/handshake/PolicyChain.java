@@ -19,12 +19,14 @@ public record PolicyChain(List<HandshakePolicy> policies) {
      */
     public HandshakeDecision run(HandshakeContext context) {
         for (HandshakePolicy policy : policies) {
+            context.rejectedBy(policy.type()); // stays set if the policy throws
             HandshakeDecision decision = policy.check(context);
             if (!decision.permitted()) {
                 context.takeSessionEndActions().forEach(Runnable::run);
                 return decision;
             }
         }
+        context.rejectedBy(null);
         return HandshakeDecision.permit();
     }
 
