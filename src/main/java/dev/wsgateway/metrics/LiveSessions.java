@@ -52,7 +52,7 @@ final class LiveSessions {
                 long endingsBefore = endings.get();
                 Map<String, Sums> sums = new HashMap<>();
                 for (RelaySession s : sessions.get()) {
-                    if (!s.opened() || s.state() == RelaySession.State.CLOSED) {
+                    if (!s.opened() || s.state().finished()) {
                         continue;
                     }
                     Sums route = sums.computeIfAbsent(s.route().id(), id -> new Sums());
