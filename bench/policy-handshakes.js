@@ -1,6 +1,6 @@
 // What handshake policies cost: handshakes/s (open, one message, close; concurrency 10) through routes with
 // different policy chains on a running gateway, in interleaved rounds, as ratios to a route without policies.
-// Set up (README, "Benchmark"): the routes hs-none, hs-key, hs-jwt, hs-all, an API key in BENCH_API_KEY and
+// Set up (docs/benchmark.md): the routes hs-none, hs-key, hs-jwt, hs-all, an API key in BENCH_API_KEY and
 // the gateway's HS256 secret in BENCH_HMAC_SECRET (the gateway started with the same GATEWAY_JWT_HMAC_SECRET).
 // Usage: node bench/policy-handshakes.js [gateway ws base, default ws://127.0.0.1:8080/ws]
 'use strict';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The relay benchmark: direct vs nginx vs the gateway, in one interleaved run. Run by hand (never from
-# `mvn verify` or CI); see the "Benchmark" section of README.md.
+# `mvn verify` or CI); see docs/benchmark.md.
 #
 #   bench/run.sh                       # gateway on 127.0.0.1:8080 (management 9990)
 #   GATEWAY_PORT=8280 bench/run.sh     # with a WildFly port offset of 200 (management 10190), when 8080 is busy

@@ -1,0 +1,260 @@
+// The admin page: one Alpine.js component over the JSON admin API (/api/admin/...), with the browser's
+// Basic login. Data is only ever rendered as text (x-text); nothing here builds HTML from data.
+'use strict';
+
+// URLs from the page's origin: a page opened as http://user:password@host/ has the credentials in its own
+// URL, and fetch refuses any URL built relative to that.
+const API = new URL('/api/admin/', window.location.origin);
+
+/** Calls the admin API; resolves to {ok, status, body, etag}, the body parsed when it is JSON. */
+async function api(method, path, body, headers = {}) {
+  const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json', ...headers } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(new URL(path, API), init);
+  } catch (e) {
+    return { ok: false, status: 0, body: { detail: 'The gateway did not answer (' + e.message + ').' } };
+  }
+  const text = await response.text();
+  let parsed = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch (e) { /* not JSON: keep the text */ }
+  return { ok: response.ok, status: response.status, body: parsed, etag: response.headers.get('ETag') };
+}
+
+/** One line for an answer: "204", or "400 Bad Request: The request body is invalid. backend: must be ..." */
+function describe(result) {
+  if (result.ok) {
+    return 'Done (' + result.status + ').';
+  }
+  const b = result.body;
+  if (b && typeof b === 'object') {
+    const errors = (b.errors || []).map(e => e.field + ': ' + e.message).join('; ');
+    return result.status + ' ' + (b.title || '') + ': ' + (b.detail || '') + (errors ? ' ' + errors : '');
+  }
+  return result.status + ': ' + (b || 'no answer');
+}
+
+const ROUTE_TEMPLATE = JSON.stringify({ id: 'my-route', path: '/my-route', backend: 'ws://127.0.0.1:9000/', policies: [] }, null, 2);
+
+document.addEventListener('alpine:init', () => {
+  Alpine.data('gatewayAdmin', () => ({
+    tabs: [
+      { id: 'sessions', label: 'Sessions' },
+      { id: 'routes', label: 'Routes' },
+      { id: 'keys', label: 'API keys' },
+      { id: 'revocations', label: 'Revocations' },
+    ],
+    tab: 'sessions',
+    lastError: '',
+    loading: false,
+    sessions: [],
+    sessionsTotal: null,
+    filter: { route: '', principal: '', address: '' },
+    polling: true,
+    selected: null,
+    closeForm: { code: 1000, reason: '' },
+    pushForm: { to: 'client', kind: 'text', message: '' },
+    sessionResult: '',
+    routes: [],
+    routeForm: { id: null, etag: null, json: ROUTE_TEMPLATE },
+    routeResult: '',
+    keys: [],
+    keyForm: { name: '', routes: '', expiresAt: '' },
+    keyResult: '',
+    createdKey: '',
+    revocations: [],
+    revocationForm: { kind: 'subject', value: '', expiresAt: '', note: '' },
+    revocationResult: '',
+
+    init() {
+      const wanted = window.location.hash.slice(1);
+      if (this.tabs.some(t => t.id === wanted)) {
+        this.tab = wanted;
+      }
+      this.refresh();
+      // Counters move while sessions relay: poll, at most one request in flight.
+      setInterval(() => { if (this.polling && this.tab === 'sessions' && !this.loading) this.loadSessions(); }, 2000);
+    },
+
+    show(tab) {
+      this.tab = tab;
+      history.replaceState(null, '', '#' + tab);
+      this.refresh();
+    },
+
+    refresh() {
+      ({ sessions: () => this.loadSessions(), routes: () => this.loadRoutes(), keys: () => this.loadKeys(),
+        revocations: () => this.loadRevocations() })[this.tab]();
+    },
+
+    /** A list call; sets lastError when it fails, and returns the array or null. */
+    async list(path) {
+      const result = await api('GET', path);
+      if (!result.ok || !Array.isArray(result.body)) {
+        this.lastError = 'Loading ' + path + ': ' + describe(result);
+        return null;
+      }
+      this.lastError = '';
+      return result;
+    },
+
+    // ---- sessions ----
+    async loadSessions() {
+      this.loading = true;
+      try {
+        // The route filter is also applied by the API; principal and address are matched here as substrings.
+        const query = this.filter.route.trim() ? '?route=' + encodeURIComponent(this.filter.route.trim()) : '';
+        const result = await this.list('sessions' + query);
+        if (result) {
+          this.sessions = result.body;
+          if (this.selected) {
+            this.selected = this.sessions.find(s => s.id === this.selected.id) || this.selected;
+          }
+        }
+      } finally {
+        this.loading = false;
+      }
+    },
+    visibleSessions() {
+      const route = this.filter.route.trim();
+      const principal = this.filter.principal.trim().toLowerCase();
+      const address = this.filter.address.trim();
+      return this.sessions.filter(s => (!route || s.route === route)
+        && (!principal || this.principalOf(s).toLowerCase().includes(principal))
+        && (!address || (s.clientAddress || '').includes(address)));
+    },
+    sessionsSummary() {
+      const shown = this.visibleSessions().length;
+      return shown === this.sessions.length ? '(' + shown + ')' : '(' + shown + ' of ' + this.sessions.length + ')';
+    },
+    principalOf(s) {
+      const a = s.auth || {};
+      return a.principal || a.subject || a.apiKeyId || '';
+    },
+    traffic(flow) {
+      return flow ? flow.messages + ' msgs, ' + flow.bytes + ' B' : '';
+    },
+    select(s) {
+      this.selected = s;
+      this.sessionResult = '';
+    },
+    async closeSelected() {
+      const id = this.selected.id;
+      const query = new URLSearchParams({ code: String(this.closeForm.code) });
+      if (this.closeForm.reason) {
+        query.set('reason', this.closeForm.reason);
+      }
+      const result = await api('DELETE', 'sessions/' + encodeURIComponent(id) + '?' + query);
+      this.sessionResult = result.ok ? 'Session ' + id + ' closed with ' + this.closeForm.code + '.' : describe(result);
+      if (result.ok) {
+        this.selected = null;
+      }
+      this.loadSessions();
+    },
+    async pushToSelected() {
+      const body = { to: this.pushForm.to };
+      if (this.pushForm.kind === 'text') {
+        body.text = this.pushForm.message;
+      } else {
+        body.binaryBase64 = this.pushForm.message.replace(/\s+/g, '');
+      }
+      const result = await api('POST', 'sessions/' + encodeURIComponent(this.selected.id) + '/messages', body);
+      this.sessionResult = result.ok ? 'Pushed to the ' + body.to + ' (' + result.status + ').' : describe(result);
+    },
+
+    // ---- routes ----
+    async loadRoutes() {
+      const result = await this.list('routes');
+      if (result) this.routes = result.body;
+    },
+    newRoute() {
+      this.routeForm = { id: null, etag: null, json: ROUTE_TEMPLATE };
+      this.routeResult = '';
+    },
+    async editRoute(id) {
+      const result = await api('GET', 'routes/' + encodeURIComponent(id));
+      if (!result.ok) {
+        this.routeResult = describe(result);
+        return;
+      }
+      this.routeForm = { id, etag: result.etag, json: JSON.stringify(result.body, null, 2) };
+      this.routeResult = '';
+    },
+    async saveRoute() {
+      const editing = this.routeForm.id;
+      const result = editing
+        ? await api('PUT', 'routes/' + encodeURIComponent(editing), this.routeForm.json,
+          this.routeForm.etag ? { 'If-Match': this.routeForm.etag } : {})
+        : await api('POST', 'routes', this.routeForm.json);
+      if (result.ok) {
+        this.routeResult = (editing ? 'Saved ' : 'Created ') + result.body.id + ', version ' + result.body.version + '.';
+        this.routeForm = { id: result.body.id, etag: result.etag, json: JSON.stringify(result.body, null, 2) };
+      } else {
+        this.routeResult = describe(result);
+      }
+      this.loadRoutes();
+    },
+    async deleteRoute(id, version) {
+      if (!window.confirm('Delete route ' + id + '? Its live sessions go on; new handshakes get 404.')) return;
+      const result = await api('DELETE', 'routes/' + encodeURIComponent(id), undefined, { 'If-Match': '"' + version + '"' });
+      this.routeResult = result.ok ? 'Deleted ' + id + '.' : describe(result);
+      if (result.ok && this.routeForm.id === id) this.newRoute();
+      this.loadRoutes();
+    },
+
+    // ---- API keys ----
+    async loadKeys() {
+      const result = await this.list('keys');
+      if (result) this.keys = result.body;
+    },
+    async createKey() {
+      const body = { name: this.keyForm.name };
+      const routes = this.keyForm.routes.split(',').map(r => r.trim()).filter(r => r);
+      if (routes.length) body.routes = routes;
+      if (this.keyForm.expiresAt.trim()) body.expiresAt = this.keyForm.expiresAt.trim();
+      const result = await api('POST', 'keys', body);
+      this.createdKey = result.ok ? result.body.key : '';
+      this.keyResult = result.ok ? 'Created key ' + result.body.id + '.' : describe(result);
+      if (result.ok) this.keyForm = { name: '', routes: '', expiresAt: '' };
+      this.loadKeys();
+    },
+    async revokeKey(id) {
+      if (!window.confirm('Revoke key ' + id + '? Its live sessions are closed.')) return;
+      const result = await api('DELETE', 'keys/' + encodeURIComponent(id));
+      this.keyResult = result.ok ? 'Revoked ' + id + '.' : describe(result);
+      this.loadKeys();
+    },
+
+    // ---- revocations ----
+    async loadRevocations() {
+      const result = await this.list('revocations');
+      if (result) this.revocations = result.body;
+    },
+    revocationKind(r) {
+      return r.tokenId ? 'token id' : r.subject ? 'subject' : r.apiKeyId ? 'API key' : '';
+    },
+    async createRevocation() {
+      const f = this.revocationForm;
+      const body = { [f.kind]: f.value };
+      if (f.expiresAt.trim()) body.expiresAt = f.expiresAt.trim();
+      if (f.note.trim()) body.note = f.note.trim();
+      const result = await api('POST', 'revocations', body);
+      this.revocationResult = result.ok ? 'Revoked (' + result.body.id + ').' : describe(result);
+      if (result.ok) this.revocationForm = { kind: f.kind, value: '', expiresAt: '', note: '' };
+      this.loadRevocations();
+    },
+    async liftRevocation(id) {
+      const result = await api('DELETE', 'revocations/' + encodeURIComponent(id));
+      this.revocationResult = result.ok ? 'Lifted ' + id + '.' : describe(result);
+      this.loadRevocations();
+    },
+
+    time(iso) {
+      return iso ? iso.replace('T', ' ').replace(/\.\d+/, '').replace('Z', ' UTC') : '';
+    },
+  }));
+});
