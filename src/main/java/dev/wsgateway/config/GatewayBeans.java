@@ -1,6 +1,6 @@
 package dev.wsgateway.config;
 
-import dev.wsgateway.edge.HandshakeGate;
+import dev.wsgateway.edge.WaitingHandshakes;
 import dev.wsgateway.identity.ApiKeyStore;
 import dev.wsgateway.identity.BasicUserStore;
 import dev.wsgateway.identity.RevocationStore;
@@ -197,8 +197,8 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    HandshakeGate handshakeGate() {
-        return new HandshakeGate(settings.handshakeMaxPending(), settings.handshakeMaxPendingPerRoute());
+    WaitingHandshakes waitingHandshakes() {
+        return new WaitingHandshakes(settings.handshakeMaxWaiting(), settings.handshakeMaxWaitingPerRoute());
     }
 
     /**

@@ -50,12 +50,14 @@ public class GatewaySettings {
         return Path.of(System.getProperty("user.home"), ".ws-gateway");
     }
 
-    public int handshakeMaxPending() {
-        return config.getValue("gateway.handshake.max-pending", Integer.class);
+    /** Handshakes that may wait for their backends at once, over all routes. */
+    public int handshakeMaxWaiting() {
+        return config.getValue("gateway.handshake.max-waiting", Integer.class);
     }
 
-    public int handshakeMaxPendingPerRoute() {
-        return config.getValue("gateway.handshake.max-pending-per-route", Integer.class);
+    /** ... and of one route. */
+    public int handshakeMaxWaitingPerRoute() {
+        return config.getValue("gateway.handshake.max-waiting-per-route", Integer.class);
     }
 
     /** Selector threads of the backend transport; 0 (the default): one per core. */

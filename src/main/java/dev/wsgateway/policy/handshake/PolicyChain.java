@@ -13,19 +13,28 @@ public record PolicyChain(List<HandshakePolicy> policies) {
         policies = policies.stream().sorted(Comparator.comparingInt(HandshakePolicy::order)).toList();
     }
 
+    /** A chain's answer and, for a rejection, the type of the policy that gave it (null when permitted). */
+    public record Verdict(HandshakeDecision decision, String rejectedBy) {
+    }
+
     /**
      * Runs the chain. On a rejection whatever the earlier policies reserved for the session (see
      * {@link HandshakeContext#onSessionEnd}) is given back at once.
      */
     public HandshakeDecision run(HandshakeContext context) {
+        return decide(context).decision();
+    }
+
+    /** As {@link #run}, naming the policy that rejected. */
+    public Verdict decide(HandshakeContext context) {
         for (HandshakePolicy policy : policies) {
             HandshakeDecision decision = policy.check(context);
             if (!decision.permitted()) {
                 context.takeSessionEndActions().forEach(Runnable::run);
-                return decision;
+                return new Verdict(decision, policy.type());
             }
         }
-        return HandshakeDecision.permit();
+        return new Verdict(HandshakeDecision.permit(), null);
     }
 
     public JsonArray describe() {
