@@ -154,8 +154,14 @@ public class UpgradeFilter extends HttpFilter {
         void settled(Result settled) {
             result = settled;
             if (ended.compareAndSet(false, true)) {
-                async.getRequest().setAttribute(WAITING, this);
-                async.dispatch();
+                try {
+                    async.getRequest().setAttribute(WAITING, this);
+                    async.dispatch();
+                } catch (IllegalStateException e) {
+                    // the container ended the request without telling the listener: nobody to answer
+                    LOG.log(Level.FINE, "a waiting handshake's request ended before its backend answered", e);
+                    abandon(settled);
+                }
             } else {
                 abandon(settled);
             }
