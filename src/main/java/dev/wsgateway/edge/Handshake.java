@@ -71,9 +71,11 @@ final class Handshake {
     private final WaitingHandshakes waiting;
     private final PolicyCatalog policies;
     private final ClientAddresses addresses;
+    private final HandshakeOutcomes outcomes;
 
     Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
-              PolicyCatalog policies, ClientAddresses addresses) {
+              PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.routes = routes;
         this.sessions = sessions;
         this.connector = connector;
@@ -85,7 +87,7 @@ final class Handshake {
     /** Runs the handshake; the result is complete at once unless the backend is being connected. */
     CompletableFuture<Result> run(ClientRequest request) {
         if (request.path() == null) {
-            return done(new Rejected(null, Outcome.NOT_A_HANDSHAKE, 400,
+            return done(new Rejected(null, Outcome.BAD_PATH, 400,
                     "The path must not contain '.' or '..' segments.", Map.of()));
         }
         if (!routes.isLoaded()) {
@@ -98,7 +100,8 @@ final class Handshake {
         }
         Route route = match.get();
         if (!route.enabled()) {
-            return done(new Rejected(route.id(), Outcome.NO_ROUTE, 404, "The route for this path is disabled.", Map.of()));
+            return done(new Rejected(route.id(), Outcome.ROUTE_DISABLED, 404, "The route for this path is disabled.",
+                    Map.of()));
         }
         String notAnUpgrade = request.notAnUpgrade();
         if (notAnUpgrade != null) {
@@ -125,7 +128,7 @@ final class Handshake {
             LOG.log(Level.SEVERE, "route " + route.id() + ": its handshake policies failed", e);
             context.takeSessionEndActions().forEach(Runnable::run);
             return done(new Rejected(route.id(), Outcome.POLICY_FAILED, 500, "The route's handshake policies failed.",
-                    Map.of()));
+                    Map.of(), e instanceof PolicyChain.PolicyFailed f ? f.policyType() : null));
         }
         if (!verdict.decision().permitted()) {
             return done(new Rejected(route.id(), Outcome.REJECTED_BY_POLICY, verdict.decision().status(),
@@ -150,16 +153,21 @@ final class Handshake {
             backend = CompletableFuture.failedFuture(e);
         }
         Map<String, List<String>> headers = context.headers();
+        long connectStarted = System.nanoTime();
         return backend.orTimeout(route.connectTimeoutMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS)
                 .handle((session, failure) -> {
                     waiting.exit(route.id());
+                    long connectNanos = System.nanoTime() - connectStarted;
                     if (failure == null) {
+                        outcomes.onBackendConnect(route.id(), connectNanos, Outcome.UPGRADED);
                         return new Ready(new Handover(route, relay, session.getNegotiatedSubprotocol(),
                                 credentials.principal() != null ? new GatewayPrincipal(credentials.principal())
                                         : request.userPrincipal(), credentials, headers));
                     }
                     relay.finishNow();
-                    return backendFailed(route, failure);
+                    Rejected rejected = backendFailed(route, failure);
+                    outcomes.onBackendConnect(route.id(), connectNanos, rejected.outcome());
+                    return rejected;
                 });
     }
 

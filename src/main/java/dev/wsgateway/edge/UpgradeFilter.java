@@ -69,17 +69,8 @@ public class UpgradeFilter extends HttpFilter {
 
     @Override
     public void init() {
-        handshake = new Handshake(routes, sessions, connector, waiting, policies, addresses);
-        List<HandshakeOutcomes> listeners = outcomeListeners.stream().toList();
-        outcomes = (routeId, outcome, status, policyType) -> {
-            for (HandshakeOutcomes listener : listeners) {
-                try {
-                    listener.onOutcome(routeId, outcome, status, policyType);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "a handshake outcome listener failed", e);
-                }
-            }
-        };
+        outcomes = HandshakeOutcomes.all(outcomeListeners.stream().toList());
+        handshake = new Handshake(routes, sessions, connector, waiting, policies, addresses, outcomes);
     }
 
     @Override

@@ -52,6 +52,8 @@ class HandshakeTest {
     private final WaitingHandshakes waiting = new WaitingHandshakes(10, 2);
     private RouteStore routes;
     private Handshake handshake;
+    /** What the outcome listener was told of backend connects. */
+    private final List<String> backendConnects = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void start() throws Exception {
@@ -64,7 +66,17 @@ class HandshakeTest {
         ClientAddresses addresses = new ClientAddresses(List.of());
         PolicyCatalog policies = new PolicyCatalog(List.of(new IpPolicy.Factory(NO_DEFAULTS),
                 new HeadersPolicy.Factory(NO_DEFAULTS, addresses)), List.of());
-        handshake = new Handshake(routes, sessions, connector, waiting, policies, addresses);
+        HandshakeOutcomes recording = new HandshakeOutcomes() {
+            @Override
+            public void onOutcome(String routeId, Outcome outcome, int status, String policyType) {
+            }
+
+            @Override
+            public void onBackendConnect(String routeId, long nanos, Outcome outcome) {
+                backendConnects.add(routeId + " " + outcome + (nanos >= 400_000_000L ? " after the timeout" : " early"));
+            }
+        };
+        handshake = new Handshake(routes, sessions, connector, waiting, policies, addresses, recording);
     }
 
     @AfterEach
@@ -112,6 +124,7 @@ class HandshakeTest {
         assertTrue(tookMillis >= 400, "ended after " + tookMillis + " ms, before the connect timeout");
         assertEquals(0, waiting.waiting("hanging"), "its place is given back");
         assertEquals(0, sessions.size(), "the pair opened for it is gone");
+        assertEquals(List.of("hanging BACKEND_TIMEOUT after the timeout"), backendConnects);
     }
 
     @Test

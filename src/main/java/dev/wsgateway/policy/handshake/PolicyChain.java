@@ -25,10 +25,29 @@ public record PolicyChain(List<HandshakePolicy> policies) {
         return decide(context).decision();
     }
 
-    /** As {@link #run}, naming the policy that rejected. */
+    /** A policy threw instead of answering; names it. */
+    public static final class PolicyFailed extends RuntimeException {
+        private final String policyType;
+
+        PolicyFailed(String policyType, RuntimeException cause) {
+            super("handshake policy " + policyType + " failed", cause);
+            this.policyType = policyType;
+        }
+
+        public String policyType() {
+            return policyType;
+        }
+    }
+
+    /** As {@link #run}, naming the policy that rejected; a policy that throws is named by a {@link PolicyFailed}. */
     public Verdict decide(HandshakeContext context) {
         for (HandshakePolicy policy : policies) {
-            HandshakeDecision decision = policy.check(context);
+            HandshakeDecision decision;
+            try {
+                decision = policy.check(context);
+            } catch (RuntimeException e) {
+                throw new PolicyFailed(policy.type(), e);
+            }
             if (!decision.permitted()) {
                 context.takeSessionEndActions().forEach(Runnable::run);
                 return new Verdict(decision, policy.type());
