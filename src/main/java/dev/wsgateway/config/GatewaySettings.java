@@ -84,6 +84,15 @@ public class GatewaySettings {
         return BackendTls.trusting(Path.of(store.get()), password, type, verifyHostname);
     }
 
+    /** The same two limits where a waiting handshake holds its request thread (Payara: no upgrade after async). */
+    public int handshakeMaxWaitingOnThreads() {
+        return config.getValue("gateway.handshake.max-waiting-on-threads", Integer.class);
+    }
+
+    public int handshakeMaxWaitingOnThreadsPerRoute() {
+        return config.getValue("gateway.handshake.max-waiting-on-threads-per-route", Integer.class);
+    }
+
     /** Largest single frame a backend may send (the Tyrus client holds a whole frame before passing it on). */
     public int backendMaxFrameBytes() {
         return config.getValue("gateway.backend.max-frame-bytes", Integer.class);

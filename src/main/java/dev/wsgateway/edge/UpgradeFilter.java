@@ -4,6 +4,7 @@ import dev.wsgateway.edge.Handshake.Ready;
 import dev.wsgateway.edge.Handshake.Rejected;
 import dev.wsgateway.edge.Handshake.Result;
 import dev.wsgateway.edge.HandshakeOutcomes.Outcome;
+import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.relay.SessionRegistry;
@@ -63,14 +64,26 @@ public class UpgradeFilter extends HttpFilter {
     @Inject
     @Any
     Instance<HandshakeOutcomes> outcomeListeners;
+    @Inject
+    GatewaySettings settings;
 
     private Handshake handshake;
     private HandshakeOutcomes outcomes;
+    /** False on Payara: see {@link AsyncUpgrade}. */
+    private boolean asyncUpgrade;
 
     @Override
     public void init() {
         outcomes = HandshakeOutcomes.all(outcomeListeners.stream().toList());
-        handshake = new Handshake(routes, sessions, connector, waiting, policies, addresses, outcomes);
+        asyncUpgrade = AsyncUpgrade.possibleOn(
+                (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName()));
+        WaitingHandshakes limit = asyncUpgrade ? waiting : new WaitingHandshakes(
+                settings.handshakeMaxWaitingOnThreads(), settings.handshakeMaxWaitingOnThreadsPerRoute());
+        if (!asyncUpgrade) {
+            LOG.info("ws-gateway: this server cannot upgrade after async processing; handshakes wait for their "
+                    + "backends on request threads (gateway.handshake.max-waiting-on-threads)");
+        }
+        handshake = new Handshake(routes, sessions, connector, limit, policies, addresses, outcomes);
     }
 
     @Override
@@ -86,7 +99,8 @@ public class UpgradeFilter extends HttpFilter {
             return;
         }
         CompletableFuture<Result> result = handshake.run(ClientRequest.of(request));
-        if (result.isDone()) {
+        if (result.isDone() || !asyncUpgrade) {
+            // the result always comes (the connect has a timeout of its own): join never waits longer
             answerOrUpgrade(request, response, result.join());
             return;
         }

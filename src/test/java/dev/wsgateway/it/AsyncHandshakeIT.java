@@ -2,6 +2,7 @@ package dev.wsgateway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,9 +23,12 @@ import org.junit.jupiter.api.Test;
  * Handshakes wait for their backends without holding a request thread (servlet async processing), so the
  * limit on waiting handshakes is a count in the hundreds or thousands, not the server's thread pool. The ITs
  * run the gateway with gateway.handshake.max-waiting-per-route=320 and max-waiting=1000 (arquillian.xml).
+ * Payara cannot upgrade after async processing (edge/AsyncUpgrade): there handshakes wait on request threads
+ * under the thread-sized limits (gateway.handshake.max-waiting-on-threads-per-route, 16), as the build says.
  */
 class AsyncHandshakeIT extends GatewayTestBase {
-    private static final int ROUTE_SHARE = 320;
+    private static final boolean HOLD_THREADS = Boolean.getBoolean("gateway.it.handshakes-hold-threads");
+    private static final int ROUTE_SHARE = HOLD_THREADS ? 16 : 320;
     /** Long enough that all of a burst is waiting before the first of it times out, even on a loaded machine. */
     private static final int SILENT_TIMEOUT_MILLIS = 10_000;
     /** Accepts TCP connections (the kernel does, for up to 1000) and never answers: a hanging backend. */
@@ -73,6 +77,7 @@ class AsyncHandshakeIT extends GatewayTestBase {
     /** Far more than the server's request threads (WildFly: 16 per core) wait at once, and none is refused. */
     @Test
     void threeHundredConcurrentHandshakesToABackendThatTakesASecondAllSucceed() throws Exception {
+        assumeFalse(HOLD_THREADS, "on this server handshakes wait for their backends on request threads");
         routes();
         int n = 300;
         ExecutorService pool = Executors.newFixedThreadPool(n);
