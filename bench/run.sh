@@ -127,6 +127,7 @@ fi
 if peer haproxy; then
   log "starting HAProxy on 127.0.0.1:$HAPROXY_PORT ($(haproxy -v 2>&1 | head -1))"
   sed -e "s#@HAPROXY_PORT@#$HAPROXY_PORT#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" bench/haproxy.cfg.in > "$OUT/haproxy/haproxy.cfg"
+  haproxy -c -q -f "$OUT/haproxy/haproxy.cfg" || { echo "bench/haproxy.cfg.in is not valid for this HAProxy" >&2; exit 1; }
   start_group haproxy "$OUT/haproxy/haproxy.log" haproxy -db -f "$OUT/haproxy/haproxy.cfg"
 fi
 
@@ -158,7 +159,7 @@ if peer nginx; then
 fi
 HAPROXY_PID=
 if peer haproxy; then
-  wait_until "HAProxy" 20 port_busy "$HAPROXY_PORT"
+  wait_until "HAProxy (see $OUT/haproxy/haproxy.log)" 20 port_busy "$HAPROXY_PORT"
   HAPROXY_PID=$haproxy_PGID # haproxy -db runs as one (multi-threaded) process: the group leader
 fi
 SCG_PID=
