@@ -334,9 +334,6 @@ function table() {
     }
     lines.push(cellsOut);
   }
-  const storms = raw.filter((x) => x.cell.startsWith('storm'));
-  const stormLines = storms.length ? ['', `Storm (${STORM} opened ${STORM_CONCURRENCY} at a time), per run: held / refused by status / failed by cause`,
-    ...storms.map((x) => `- round ${x.round} ${x.target}: held ${x.result.held}, refused ${JSON.stringify(x.result.refused || {})}, failed ${JSON.stringify(x.result.failed || {})}, ${fmt(x.result.openSeconds)} s`)] : [];
   const md = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)];
   return md.join('\n');
 }
@@ -442,6 +439,8 @@ async function main() {
         record(t, round, cell.name, out);
         const summary = Object.entries(out.values).map(([k, v]) => `${k}=${fmt(v)}`).join(' ');
         log(`round ${round}/${ROUNDS} ${cell.name.padEnd(20)} ${t.name.padEnd(8)} ${out.r.ok ? 'ok     ' : 'ERRORS '} ${((Date.now() - t0) / 1000).toFixed(1)}s  ${summary}`);
+        if (out.r.refused && Object.keys(out.r.refused).length) log(`   refused by status: ${JSON.stringify(out.r.refused)}`);
+        if (out.r.failed && Object.keys(out.r.failed).length) log(`   failed by cause: ${JSON.stringify(out.r.failed)}`);
         if (!out.r.ok) log(`   errors (${out.r.errorCount}): ${out.r.errors.join(' | ')}`);
       }
     }
@@ -453,6 +452,9 @@ async function main() {
   }
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const machine = `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`;
+  const storms = raw.filter((x) => x.cell.startsWith('storm'));
+  const stormLines = storms.length ? ['', `Storm (${STORM} opened ${STORM_CONCURRENCY} at a time), per run: held / refused by status / failed by cause`,
+    ...storms.map((x) => `- round ${x.round} ${x.target}: held ${x.result.held}, refused ${JSON.stringify(x.result.refused || {})}, failed ${JSON.stringify(x.result.failed || {})}, ${fmt(x.result.openSeconds)} s`)] : [];
   const md = [
     `Relay benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${WARMUP_SECONDS} s unrecorded warm-up per target, then ${ROUNDS} interleaved rounds, medians; ${machine}; measurement took ${minutes} min.`,
     `Every echo checked (content and count); a target's figure is INVALID if any of its runs of that row had an error.`,
