@@ -282,6 +282,7 @@ function median(xs) {
 }
 function fmt(x) {
   if (x == null) return 'n/a';
+  if (Number.isInteger(x)) return x.toLocaleString('en-US'); // counts (held, refused) stay whole
   const a = Math.abs(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
   if (a >= 100) return x.toFixed(0);
