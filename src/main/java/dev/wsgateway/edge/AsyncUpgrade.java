@@ -1,5 +1,6 @@
 package dev.wsgateway.edge;
 
+import dev.wsgateway.edge.undertow.UndertowReads;
 import jakarta.websocket.server.ServerContainer;
 
 /**
