@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The benchmark's orchestrator: runs every cell against every target in interleaved rounds, measures the
-// servers' memory, and prints one table of medians with ratios to "direct". Started by run.sh, which owns
-// the processes (backend, nginx, WildFly); this script only starts driver.js children and jcmd/jfr.
+// servers' memory, and prints one table of medians with ratios to "direct" and the gateway's to each peer.
+// Started by run.sh, which owns the processes (backend, nginx, HAProxy, Spring Cloud Gateway, WildFly); this
+// script only starts driver.js children and jcmd/jfr.
 //
-// Environment (set by run.sh): BENCH_DIRECT_URL, BENCH_NGINX_URL, BENCH_GATEWAY_URL (each a ws:// base
-// without trailing slash; "/echo" or "/flood" is appended), NGINX_MASTER_PID, GATEWAY_PID, BENCH_OUT (dir).
-// Knobs: BENCH_ROUNDS (3), BENCH_SECONDS (2, per throughput cell), BENCH_IDLE_CONNS (5000),
+// Environment (set by run.sh): BENCH_DIRECT_URL, BENCH_NGINX_URL, BENCH_HAPROXY_URL, BENCH_SCG_URL,
+// BENCH_GATEWAY_URL (each a ws:// base without trailing slash; "/echo" or "/flood" is appended),
+// NGINX_MASTER_PID, HAPROXY_PID, SCG_PID, GATEWAY_PID, BENCH_OUT (dir).
+// Knobs: BENCH_CELLS (all; else a comma-separated list of cell names or their first word: "storm,idle"),
+// BENCH_TARGETS (all; else e.g. "nginx,gateway"), BENCH_STORM_CONNS (5000), BENCH_STORM_CONCURRENCY (200),
+// BENCH_ROUNDS (3), BENCH_SECONDS (2, per throughput cell), BENCH_IDLE_CONNS (5000),
 // BENCH_WARMUP_SECONDS (20 per target: 40% message load, 60% handshakes; not recorded),
 // BENCH_PROFILE (1: JFR profile of the gateway in the 50-connection 1 KiB cell after the rounds).
 'use strict';
@@ -26,12 +30,22 @@ const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS || 20);
 const OUT = env.BENCH_OUT || path.join(__dirname, 'results', new Date().toISOString().replace(/[:.]/g, '-'));
 const NGINX_MASTER = Number(env.NGINX_MASTER_PID || 0);
 const GATEWAY_PID = Number(env.GATEWAY_PID || 0);
+const HAPROXY_PID = Number(env.HAPROXY_PID || 0);
+const SCG_PID = Number(env.SCG_PID || 0);
+const STORM = Number(env.BENCH_STORM_CONNS || 5000);
+const STORM_CONCURRENCY = Number(env.BENCH_STORM_CONCURRENCY || 200);
+const ONLY_CELLS = env.BENCH_CELLS ? env.BENCH_CELLS.split(',').map((x) => x.trim()).filter(Boolean) : null;
+const ONLY_TARGETS = env.BENCH_TARGETS ? env.BENCH_TARGETS.split(',').map((x) => x.trim()).filter(Boolean) : null;
 
 const TARGETS = [
   { name: 'direct', base: env.BENCH_DIRECT_URL },
   { name: 'nginx', base: env.BENCH_NGINX_URL },
+  { name: 'haproxy', base: env.BENCH_HAPROXY_URL },
+  { name: 'scg', base: env.BENCH_SCG_URL },
   { name: 'gateway', base: env.BENCH_GATEWAY_URL },
-].filter((t) => t.base);
+].filter((t) => t.base && (!ONLY_TARGETS || ONLY_TARGETS.includes(t.name)));
+// The peers the gateway's figures are also read against (a ratio column each).
+const PEERS = ['nginx', 'haproxy', 'scg'];
 
 const SIZES = [32, 1024, 65536];
 const SIZE_LABEL = { 32: '32 B', 1024: '1 KiB', 65536: '64 KiB' };
@@ -59,14 +73,20 @@ function nginxWorkersRssKB() {
   return children(NGINX_MASTER).reduce((s, p) => s + (rssKB(p) || 0), 0);
 }
 function jcmd(...args) {
-  return execFileSync('jcmd', [String(GATEWAY_PID), ...args], { encoding: 'utf8', timeout: 60000 });
+  return jcmdOf(GATEWAY_PID, ...args);
 }
-// Heap used after a full GC, in KiB.
-function gatewayHeapAfterGcKB() {
-  if (!GATEWAY_PID) return null;
-  jcmd('GC.run');
-  const m = /heap\s+total \d+K, used (\d+)K/.exec(jcmd('GC.heap_info'));
+function jcmdOf(pid, ...args) {
+  return execFileSync('jcmd', [String(pid), ...args], { encoding: 'utf8', timeout: 60000 });
+}
+// Heap used after a full GC, in KiB (G1's "garbage-first heap ... used"; the first "used" figure).
+function heapAfterGcKB(pid) {
+  if (!pid) return null;
+  jcmdOf(pid, 'GC.run');
+  const m = /heap\s+total \d+K, used (\d+)K/.exec(jcmdOf(pid, 'GC.heap_info'));
   return m ? Number(m[1]) : null;
+}
+function gatewayHeapAfterGcKB() {
+  return heapAfterGcKB(GATEWAY_PID);
 }
 // Memory of the proxy process(es) for a target: gateway JVM RSS (after a GC), nginx workers' RSS.
 async function serverMemory(target) {
@@ -76,6 +96,12 @@ async function serverMemory(target) {
     return { rss: rssKB(GATEWAY_PID), heap };
   }
   if (target.name === 'nginx') return { rss: nginxWorkersRssKB(), heap: null };
+  if (target.name === 'haproxy') return { rss: HAPROXY_PID ? rssKB(HAPROXY_PID) : null, heap: null };
+  if (target.name === 'scg') {
+    const heap = heapAfterGcKB(SCG_PID);
+    await sleep(500);
+    return { rss: SCG_PID ? rssKB(SCG_PID) : null, heap };
+  }
   return { rss: null, heap: null };
 }
 
@@ -163,8 +189,18 @@ cells.push({
       async () => { after = await serverMemory(t); });
     const perConn = (k) => (before[k] != null && after && after[k] != null ? (after[k] - before[k]) / IDLE : null);
     const values = { 'idle held': r.held, 'idle open s': r.openSeconds, 'idle rss': perConn('rss') };
-    if (t.name === 'gateway') values['idle heap'] = perConn('heap');
+    if (t.name === 'gateway' || t.name === 'scg') values['idle heap'] = perConn('heap');
     return { r, values, extra: { before, after } };
+  },
+});
+// A reconnection storm (after a deploy, every client comes back at once): STORM connections opened
+// STORM_CONCURRENCY at a time. Refused handshakes are counted by status, not treated as errors.
+cells.push({
+  name: `storm ${STORM}`,
+  async run(t) {
+    const r = await runDriver({ mode: 'storm', url: `${t.base}/echo`, conns: STORM, openConcurrency: STORM_CONCURRENCY, holdSeconds: 2, timeoutSeconds: 300 });
+    const values = { 'storm held': r.held, 'storm refused': r.refusedTotal, 'storm failed': r.failedTotal, 'storm open s': r.openSeconds };
+    return { r, values, extra: { refused: r.refused, failed: r.failed } };
   },
 });
 cells.push({
@@ -223,7 +259,11 @@ ROWS.push(['handshakes', 'handshakes/s (open, 1 msg, close), concurrency 10', 'h
 ROWS.push(['idle held', `idle connections held (of ${IDLE}), all echo after the hold`, 'count']);
 ROWS.push(['idle open s', `time to open ${IDLE} connections, 10 at a time (s)`, 'lower']);
 ROWS.push(['idle rss', `server RSS per idle connection at ${IDLE} (KiB)`, 'mem']);
-ROWS.push(['idle heap', `gateway heap (after GC) per idle connection (KiB)`, 'mem']);
+ROWS.push(['idle heap', `JVM heap (after GC) per idle connection (KiB; gateway, SCG)`, 'mem']);
+ROWS.push(['storm held', `storm: connections held of ${STORM} opened ${STORM_CONCURRENCY} at a time`, 'count']);
+ROWS.push(['storm refused', `storm: refused with an HTTP status (by status below the table)`, 'count']);
+ROWS.push(['storm failed', `storm: failed without a status (reset, timeout)`, 'count']);
+ROWS.push(['storm open s', `storm: time until every attempt ended (s)`, 'lower']);
 ROWS.push(['slow stalled MB', 'slow consumer: MB the backend got into the stalled path', 'mem']);
 ROWS.push(['slow heap before', 'slow consumer: gateway heap after GC before (MB)', 'mem']);
 ROWS.push(['slow heap stalled', 'slow consumer: gateway heap after GC while stalled (MB)', 'mem']);
@@ -242,6 +282,7 @@ function median(xs) {
 }
 function fmt(x) {
   if (x == null) return 'n/a';
+  if (Number.isInteger(x)) return x.toLocaleString('en-US'); // counts (held, refused) stay whole
   const a = Math.abs(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
   if (a >= 100) return x.toFixed(0);
@@ -265,7 +306,8 @@ function record(target, round, cellName, out) {
 
 function table() {
   const names = TARGETS.map((t) => t.name);
-  const header = ['row', ...names.flatMap((n) => (n === 'direct' ? [n] : [n, `${n}/direct`]))];
+  const peers = names.includes('gateway') ? PEERS.filter((p) => names.includes(p)) : [];
+  const header = ['row', ...names.flatMap((n) => (n === 'direct' ? [n] : [n, `${n}/direct`])), ...peers.map((p) => `gateway/${p}`)];
   const lines = [];
   for (const [key, label, kind] of ROWS) {
     const cellsOut = [label];
@@ -285,6 +327,11 @@ function table() {
         const ratio = kind !== 'mem' && kind !== 'count' && med[n] != null && med.direct ? med[n] / med.direct : null;
         cellsOut.push(ratio == null ? '' : `${ratio.toFixed(2)}x`);
       }
+    }
+    // the gateway against each peer: for counts and memory too (held connections, KiB per connection)
+    for (const p of peers) {
+      const ratio = med.gateway != null && med[p] ? med.gateway / med[p] : null;
+      cellsOut.push(ratio == null ? '' : `${ratio.toFixed(2)}x`);
     }
     lines.push(cellsOut);
   }
@@ -376,7 +423,7 @@ async function main() {
   const started = Date.now();
   log(`targets: ${TARGETS.map((t) => `${t.name}=${t.base}`).join(', ')}; rounds ${ROUNDS}; ${SECONDS} s per throughput cell; ${IDLE} idle; warm-up ${WARMUP_SECONDS} s per target`);
   // warm-up (not recorded): JIT of the gateway, nginx's and the backend's first connections
-  for (const t of TARGETS) {
+  for (const t of WARMUP_SECONDS > 0 ? TARGETS : []) {
     log(`warm-up ${t.name}`);
     for (const w of [
       await runDriver({ mode: 'tput', url: `${t.base}/echo`, conns: 50, window: WINDOW, sizes: SIZES, seconds: WARMUP_SECONDS * 0.4 / SIZES.length, warmupSeconds: 0.2, timeoutSeconds: 60 + WARMUP_SECONDS, ...diag(t, 'warmup') }),
@@ -386,13 +433,15 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     // rotate the order every round so no target always runs first or last
     const order = TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]);
-    for (const cell of cells) {
+    for (const cell of cells.filter((c) => !ONLY_CELLS || ONLY_CELLS.some((x) => c.name === x || c.name.split(' ')[0] === x))) {
       for (const t of order) {
         const t0 = Date.now();
         const out = await cell.run(t);
         record(t, round, cell.name, out);
         const summary = Object.entries(out.values).map(([k, v]) => `${k}=${fmt(v)}`).join(' ');
         log(`round ${round}/${ROUNDS} ${cell.name.padEnd(20)} ${t.name.padEnd(8)} ${out.r.ok ? 'ok     ' : 'ERRORS '} ${((Date.now() - t0) / 1000).toFixed(1)}s  ${summary}`);
+        if (out.r.refused && Object.keys(out.r.refused).length) log(`   refused by status: ${JSON.stringify(out.r.refused)}`);
+        if (out.r.failed && Object.keys(out.r.failed).length) log(`   failed by cause: ${JSON.stringify(out.r.failed)}`);
         if (!out.r.ok) log(`   errors (${out.r.errorCount}): ${out.r.errors.join(' | ')}`);
       }
     }
@@ -404,11 +453,15 @@ async function main() {
   }
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const machine = `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`;
+  const storms = raw.filter((x) => x.cell.startsWith('storm'));
+  const stormLines = storms.length ? ['', `Storm (${STORM} opened ${STORM_CONCURRENCY} at a time), per run: held / refused by status / failed by cause`,
+    ...storms.map((x) => `- round ${x.round} ${x.target}: held ${x.result.held}, refused ${JSON.stringify(x.result.refused || {})}, failed ${JSON.stringify(x.result.failed || {})}, ${fmt(x.result.openSeconds)} s`)] : [];
   const md = [
     `Relay benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${WARMUP_SECONDS} s unrecorded warm-up per target, then ${ROUNDS} interleaved rounds, medians; ${machine}; measurement took ${minutes} min.`,
     `Every echo checked (content and count); a target's figure is INVALID if any of its runs of that row had an error.`,
     '',
     table(),
+    ...stormLines,
   ].join('\n');
   fs.writeFileSync(path.join(OUT, 'table.md'), md + '\n');
   fs.writeFileSync(path.join(OUT, 'raw.json'), JSON.stringify({ raw, allErrors }, null, 1));

@@ -3,7 +3,7 @@
 // {"ok":..., "errors":[...], ...metrics} on stdout (progress lines for the harness start with "@").
 // Every echoed message is compared byte for byte with what was sent, and counts must match.
 //
-// Usage: node driver.js '<json spec>'   (spec.mode: rtt | tput | handshake | idle | slow | sink)
+// Usage: node driver.js '<json spec>'   (spec.mode: rtt | tput | handshake | idle | storm | slow | sink)
 'use strict';
 const WebSocket = require('ws');
 const readline = require('readline');
@@ -305,6 +305,67 @@ async function idle() {
   finish({ openSeconds, held: alive, echoed });
 }
 
+// Storm: a reconnection storm after a deploy. Opens spec.conns connections, spec.openConcurrency handshakes
+// at a time, and counts how they ended: held (101), refused (by HTTP status) or failed (by error code).
+// Refusals are the measurement here, not errors; every held connection must stay open for the hold and
+// echo one message after it.
+async function storm() {
+  const refused = {};
+  const failed = {};
+  const sockets = [];
+  const t0 = Date.now();
+  let next = 0;
+  function attempt() {
+    return new Promise((resolve) => {
+      const ws = new WebSocket(spec.url, WS_OPTS);
+      let done = false;
+      const end = (kind, key) => {
+        if (done) return;
+        done = true;
+        if (kind === 'held') sockets.push(ws);
+        else if (kind === 'refused') refused[key] = (refused[key] || 0) + 1;
+        else failed[key] = (failed[key] || 0) + 1;
+        resolve();
+      };
+      ws.once('open', () => end('held'));
+      ws.once('unexpected-response', (req, res) => { res.resume(); req.destroy(); end('refused', res.statusCode); });
+      ws.once('error', (e) => end('failed', e.code || e.message));
+    });
+  }
+  async function worker() {
+    while (next < spec.conns && Date.now() < hardDeadline) {
+      next++;
+      await attempt();
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(spec.openConcurrency || 200, spec.conns) }, worker));
+  const openSeconds = (Date.now() - t0) / 1000;
+  const state = guard(sockets, 'storm');
+  await waitHarness(`open ${sockets.length}`);
+  await sleep((spec.holdSeconds || 0) * 1000);
+  const alive = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
+  if (alive !== sockets.length) error(`storm: ${alive} of ${sockets.length} held connections still open after the hold`);
+  let echoed = 0;
+  await Promise.race([
+    Promise.all(sockets.map((ws, i) => new Promise((resolve) => {
+      if (ws.readyState !== WebSocket.OPEN) return resolve();
+      const p = makePayload(32, i, 9);
+      ws.once('message', (data, isBinary) => {
+        if (isBinary && data.equals(p)) echoed++;
+        else error(`storm: connection ${i} echo differs`);
+        resolve();
+      });
+      ws.send(p, { binary: true });
+    }))),
+    sleep(30000),
+  ]);
+  if (echoed !== alive) error(`storm: ${echoed} of ${alive} held connections echoed after the hold`);
+  await closeAll(sockets, state, 30000);
+  const refusedTotal = Object.values(refused).reduce((a, b) => a + b, 0);
+  const failedTotal = Object.values(failed).reduce((a, b) => a + b, 0);
+  finish({ openSeconds, held: alive, echoed, refused, refusedTotal, failed, failedTotal });
+}
+
 // Slow consumer: connect to the backend's flood source, stop reading until the harness says so,
 // then read everything, check every message and the count the backend reports.
 async function slow() {
@@ -368,4 +429,4 @@ async function sink() {
   finish({ count, leftClientBytes });
 }
 
-({ rtt, tput, handshake, idle, slow, sink })[spec.mode]().catch((e) => { error(`driver crashed: ${e.stack}`); finish({}); });
+({ rtt, tput, handshake, idle, storm, slow, sink })[spec.mode]().catch((e) => { error(`driver crashed: ${e.stack}`); finish({}); });

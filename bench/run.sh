@@ -1,40 +1,55 @@
 #!/usr/bin/env bash
-# The relay benchmark: direct vs nginx vs the gateway, in one interleaved run. Run by hand (never from
-# `mvn verify` or CI); see docs/benchmark.md.
+# The relay benchmark: direct vs nginx vs HAProxy vs Spring Cloud Gateway vs the gateway, in one interleaved
+# run. Run by hand (never from `mvn verify` or CI); see docs/benchmark.md.
 #
 #   bench/run.sh                       # gateway on 127.0.0.1:8080 (management 9990)
 #   GATEWAY_PORT=8280 bench/run.sh     # with a WildFly port offset of 200 (management 10190), when 8080 is busy
 #
 # Starts, each in its own process group: the echo backend (node, 127.0.0.1:$BACKEND_PORT), nginx in the
-# foreground with bench/nginx.conf.in (127.0.0.1:$NGINX_PORT), and WildFly with the gateway via
-# `mvn wildfly:run`; creates the route /bench -> the backend over the admin API; runs bench/bench.js;
-# and stops everything it started on exit, failure or Ctrl-C.
-# Knobs (environment): GATEWAY_PORT (8080), BACKEND_PORT (9301), NGINX_PORT (9302), BENCH_ROUNDS (3),
-# BENCH_SECONDS (2), BENCH_IDLE_CONNS (5000), BENCH_PROFILE (1), GATEWAY_ADMIN_PASSWORD (admin).
+# foreground with bench/nginx.conf.in (127.0.0.1:$NGINX_PORT), HAProxy in the foreground with
+# bench/haproxy.cfg.in (127.0.0.1:$HAPROXY_PORT), Spring Cloud Gateway (bench/peers/scg, -Xmx1g,
+# 127.0.0.1:$SCG_PORT), and WildFly with the gateway via `mvn wildfly:run`; creates the route /bench -> the
+# backend over the admin API; runs bench/bench.js; and stops everything it started on exit, failure or Ctrl-C.
+# Knobs (environment): GATEWAY_PORT (8080), BACKEND_PORT (9301), NGINX_PORT (9302), HAPROXY_PORT (9303),
+# SCG_PORT (9304), BENCH_PEERS ("nginx haproxy scg": the peers to start), GATEWAY_SOURCE (the gateway
+# project to run, default this checkout: point it at an export of another commit to compare builds),
+# BENCH_CELLS, BENCH_TARGETS, BENCH_ROUNDS (3), BENCH_SECONDS (2), BENCH_IDLE_CONNS (5000),
+# BENCH_STORM_CONNS (5000), BENCH_STORM_CONCURRENCY (200), BENCH_PROFILE (1), GATEWAY_ADMIN_PASSWORD (admin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 GATEWAY_PORT=${GATEWAY_PORT:-8080}
 BACKEND_PORT=${BACKEND_PORT:-9301}
 NGINX_PORT=${NGINX_PORT:-9302}
+HAPROXY_PORT=${HAPROXY_PORT:-9303}
+SCG_PORT=${SCG_PORT:-9304}
+BENCH_PEERS=${BENCH_PEERS:-nginx haproxy scg}
+GATEWAY_SOURCE=$(cd "${GATEWAY_SOURCE:-$ROOT}" && pwd)
+peer() { [[ " $BENCH_PEERS " == *" $1 "* ]]; }
 ADMIN_PASSWORD=${GATEWAY_ADMIN_PASSWORD:-admin}
 if [ "$GATEWAY_PORT" -lt 8080 ]; then echo "GATEWAY_PORT must be 8080 or more (WildFly port offset)" >&2; exit 1; fi
 OFFSET=$((GATEWAY_PORT - 8080))
 MGMT_PORT=$((9990 + OFFSET))
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/bench/results/$STAMP
-mkdir -p "$OUT/nginx"
+mkdir -p "$OUT/nginx" "$OUT/haproxy"
 T_START=$(date +%s)
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # ---------- preconditions ----------
-command -v nginx >/dev/null || { echo "nginx not found: apt-get install -y nginx-light" >&2; exit 1; }
+if peer nginx; then command -v nginx >/dev/null || { echo "nginx not found: apt-get install -y nginx-light (or leave it out: BENCH_PEERS)" >&2; exit 1; }; fi
+if peer haproxy; then command -v haproxy >/dev/null || { echo "haproxy not found: apt-get install -y haproxy (or leave it out: BENCH_PEERS)" >&2; exit 1; }; fi
 command -v jcmd >/dev/null || { echo "jcmd not found (a JDK 17+ is needed)" >&2; exit 1; }
+SCG_JAR=$ROOT/bench/peers/scg/target/scg-peer.jar
+if peer scg && [ ! -f "$SCG_JAR" ]; then
+  log "building the Spring Cloud Gateway peer (bench/peers/scg, from Maven Central; once)"
+  (cd bench/peers/scg && mvn -B -q package -DskipTests) >&2 || { echo "building bench/peers/scg failed" >&2; exit 1; }
+fi
 [ -d bench/node_modules/ws ] || { echo "run 'npm ci' in bench/ first" >&2; exit 1; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$BACKEND_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$MGMT_PORT"; do
+for p in "$BACKEND_PORT" "$NGINX_PORT" "$HAPROXY_PORT" "$SCG_PORT" "$GATEWAY_PORT" "$MGMT_PORT"; do
   if port_busy "$p"; then
-    echo "port 127.0.0.1:$p is already in use; pick others (GATEWAY_PORT=8280 for WildFly with offset 200, BACKEND_PORT, NGINX_PORT)" >&2
+    echo "port 127.0.0.1:$p is already in use; pick others (GATEWAY_PORT=8280 for WildFly with offset 200, BACKEND_PORT, NGINX_PORT, HAPROXY_PORT, SCG_PORT)" >&2
     exit 1
   fi
 done
@@ -101,16 +116,32 @@ log "starting the echo backend on 127.0.0.1:$BACKEND_PORT"
 start_group backend "$OUT/backend.log" node bench/backend.js "$BACKEND_PORT"
 
 # ---------- nginx ----------
-log "starting nginx on 127.0.0.1:$NGINX_PORT ($(nginx -v 2>&1 | sed 's/.*: //'))"
-sed -e "s#@NGINX_PORT@#$NGINX_PORT#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@RUN_DIR@#$OUT/nginx#g" \
-  bench/nginx.conf.in > "$OUT/nginx/nginx.conf"
-start_group nginx "$OUT/nginx/stdout.log" nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" -e "$OUT/nginx/error.log"
+if peer nginx; then
+  log "starting nginx on 127.0.0.1:$NGINX_PORT ($(nginx -v 2>&1 | sed 's/.*: //'))"
+  sed -e "s#@NGINX_PORT@#$NGINX_PORT#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" -e "s#@RUN_DIR@#$OUT/nginx#g" \
+    bench/nginx.conf.in > "$OUT/nginx/nginx.conf"
+  start_group nginx "$OUT/nginx/stdout.log" nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" -e "$OUT/nginx/error.log"
+fi
+
+# ---------- HAProxy ----------
+if peer haproxy; then
+  log "starting HAProxy on 127.0.0.1:$HAPROXY_PORT ($(haproxy -v 2>&1 | head -1))"
+  sed -e "s#@HAPROXY_PORT@#$HAPROXY_PORT#g" -e "s#@BACKEND_PORT@#$BACKEND_PORT#g" bench/haproxy.cfg.in > "$OUT/haproxy/haproxy.cfg"
+  haproxy -c -q -f "$OUT/haproxy/haproxy.cfg" || { echo "bench/haproxy.cfg.in is not valid for this HAProxy" >&2; exit 1; }
+  start_group haproxy "$OUT/haproxy/haproxy.log" haproxy -db -f "$OUT/haproxy/haproxy.cfg"
+fi
+
+# ---------- Spring Cloud Gateway ----------
+if peer scg; then
+  log "starting Spring Cloud Gateway on 127.0.0.1:$SCG_PORT (-Xmx1g)"
+  start_group scg "$OUT/scg.log" env SCG_PORT="$SCG_PORT" BACKEND_PORT="$BACKEND_PORT" java -Xmx1g -jar "$SCG_JAR"
+fi
 
 # ---------- WildFly with the gateway ----------
 log "starting WildFly with the gateway (mvn wildfly:run) on 127.0.0.1:$GATEWAY_PORT, management $MGMT_PORT"
 WF_ARGS=(-B wildfly:run -DskipTests "-Dwildfly.port=$MGMT_PORT")
 [ "$OFFSET" -ne 0 ] && WF_ARGS+=("-Dwildfly.serverArgs=-Djboss.socket.binding.port-offset=$OFFSET")
-start_group wildfly "$OUT/wildfly.log" env GATEWAY_ADMIN_PASSWORD="$ADMIN_PASSWORD" mvn "${WF_ARGS[@]}"
+start_group wildfly "$OUT/wildfly.log" env GATEWAY_ADMIN_PASSWORD="$ADMIN_PASSWORD" mvn -f "$GATEWAY_SOURCE/pom.xml" "${WF_ARGS[@]}"
 
 wait_until() { # description timeout-seconds command...
   local what=$1 limit=$2; shift 2
@@ -121,8 +152,21 @@ wait_until() { # description timeout-seconds command...
   done
 }
 wait_until "the backend" 20 port_busy "$BACKEND_PORT"
-wait_until "nginx" 20 port_busy "$NGINX_PORT"
-NGINX_MASTER_PID=$(cat "$OUT/nginx/nginx.pid")
+NGINX_MASTER_PID=
+if peer nginx; then
+  wait_until "nginx" 20 port_busy "$NGINX_PORT"
+  NGINX_MASTER_PID=$(cat "$OUT/nginx/nginx.pid")
+fi
+HAPROXY_PID=
+if peer haproxy; then
+  wait_until "HAProxy (see $OUT/haproxy/haproxy.log)" 20 port_busy "$HAPROXY_PORT"
+  HAPROXY_PID=$haproxy_PGID # haproxy -db runs as one (multi-threaded) process: the group leader
+fi
+SCG_PID=
+if peer scg; then
+  wait_until "Spring Cloud Gateway" 120 port_busy "$SCG_PORT"
+  SCG_PID=$scg_PGID
+fi
 gateway_ready() {
   if grep -q "BUILD FAILURE" "$OUT/wildfly.log" || ! kill -0 "$wildfly_PGID" 2>/dev/null; then
     echo "mvn wildfly:run failed; see $OUT/wildfly.log" >&2; exit 1
@@ -150,16 +194,19 @@ case "$code" in 200|201) log "route /bench -> ws://127.0.0.1:$BACKEND_PORT ($cod
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "nproc: $(nproc)"; free -h; echo "uptime before: $(uptime)"
-  echo "node $(node -v), ws $(node -p "require('./bench/node_modules/ws/package.json').version"), $(nginx -v 2>&1), $(java -version 2>&1 | head -1)"
+  echo "node $(node -v), ws $(node -p "require('./bench/node_modules/ws/package.json').version"), $(nginx -v 2>&1), $(haproxy -v 2>&1 | head -1), $(java -version 2>&1 | head -1)"
+  echo "gateway source: $GATEWAY_SOURCE ($(git -C "$GATEWAY_SOURCE" rev-parse --short HEAD 2>/dev/null || cat "$GATEWAY_SOURCE/COMMIT" 2>/dev/null || echo unknown))"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2
 
 # ---------- the run ----------
 export BENCH_DIRECT_URL=ws://127.0.0.1:$BACKEND_PORT
-export BENCH_NGINX_URL=ws://127.0.0.1:$NGINX_PORT
+peer nginx && export BENCH_NGINX_URL=ws://127.0.0.1:$NGINX_PORT
+peer haproxy && export BENCH_HAPROXY_URL=ws://127.0.0.1:$HAPROXY_PORT
+peer scg && export BENCH_SCG_URL=ws://127.0.0.1:$SCG_PORT
 export BENCH_GATEWAY_URL=ws://127.0.0.1:$GATEWAY_PORT/ws/bench
 export GATEWAY_ADMIN_URL=http://127.0.0.1:$GATEWAY_PORT/api/admin GATEWAY_ADMIN_AUTH="admin:$ADMIN_PASSWORD"
-export NGINX_MASTER_PID GATEWAY_PID BENCH_OUT=$OUT
+export NGINX_MASTER_PID HAPROXY_PID SCG_PID GATEWAY_PID BENCH_OUT=$OUT
 # In its own process group (with its driver children) and waited for with `wait`, so that a signal to this
 # script alone runs the trap at once; the trap stops this group first.
 set +e

@@ -1,7 +1,7 @@
 package dev.wsgateway.config;
 
 import dev.wsgateway.access.AccessLog;
-import dev.wsgateway.edge.HandshakeGate;
+import dev.wsgateway.edge.WaitingHandshakes;
 import dev.wsgateway.identity.ApiKeyStore;
 import dev.wsgateway.identity.BasicUserStore;
 import dev.wsgateway.identity.RevocationStore;
@@ -202,8 +202,8 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    HandshakeGate handshakeGate() {
-        return new HandshakeGate(settings.handshakeMaxPending(), settings.handshakeMaxPendingPerRoute());
+    WaitingHandshakes waitingHandshakes() {
+        return new WaitingHandshakes(settings.handshakeMaxWaiting(), settings.handshakeMaxWaitingPerRoute());
     }
 
     /**

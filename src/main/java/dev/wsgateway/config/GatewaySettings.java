@@ -51,12 +51,14 @@ public class GatewaySettings {
         return Path.of(System.getProperty("user.home"), ".ws-gateway");
     }
 
-    public int handshakeMaxPending() {
-        return config.getValue("gateway.handshake.max-pending", Integer.class);
+    /** Handshakes that may wait for their backends at once, over all routes. */
+    public int handshakeMaxWaiting() {
+        return config.getValue("gateway.handshake.max-waiting", Integer.class);
     }
 
-    public int handshakeMaxPendingPerRoute() {
-        return config.getValue("gateway.handshake.max-pending-per-route", Integer.class);
+    /** ... and of one route. */
+    public int handshakeMaxWaitingPerRoute() {
+        return config.getValue("gateway.handshake.max-waiting-per-route", Integer.class);
     }
 
     /** Selector threads of the backend transport; 0 (the default): one per core. */
@@ -81,6 +83,15 @@ public class GatewaySettings {
                 .filter(s -> !s.isEmpty()).map(String::toCharArray).orElse(null);
         String type = config.getOptionalValue("gateway.backend.tls.trust-store-type", String.class).orElse("");
         return BackendTls.trusting(Path.of(store.get()), password, type, verifyHostname);
+    }
+
+    /** The same two limits where a waiting handshake holds its request thread (Payara: no upgrade after async). */
+    public int handshakeMaxWaitingOnThreads() {
+        return config.getValue("gateway.handshake.max-waiting-on-threads", Integer.class);
+    }
+
+    public int handshakeMaxWaitingOnThreadsPerRoute() {
+        return config.getValue("gateway.handshake.max-waiting-on-threads-per-route", Integer.class);
     }
 
     /** Largest single frame a backend may send (the Tyrus client holds a whole frame before passing it on). */

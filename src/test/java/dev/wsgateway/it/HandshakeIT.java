@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +41,6 @@ class HandshakeIT extends GatewayTestBase {
                 "\"connectTimeoutMillis\":1500");
         admin.createRoute("hs-disabled", "/hs/disabled", backend.uri("/echo"), "\"enabled\":false");
         admin.createRoute("hs-ok", "/hs/ok", backend.uri("/echo"), "");
-        admin.createRoute("hs-slow", "/hs/slow", "ws://127.0.0.1:" + silent.getLocalPort() + "/x",
-                "\"connectTimeoutMillis\":4000");
         routesCreated = true;
     }
 
@@ -121,28 +114,6 @@ class HandshakeIT extends GatewayTestBase {
     void anAcceptedHandshakeIs101() throws Exception {
         routes();
         assertEquals(101, RawHttp.handshake(base, "/ws/hs/ok").status());
-    }
-
-    /** The gateway lets one route have 16 handshakes waiting for its backend (gateway.handshake.max-pending-per-route). */
-    @Test
-    void aSlowBackendOnOneRouteDoesNotBlockHandshakesOnOthers() throws Exception {
-        routes();
-        ExecutorService pool = Executors.newFixedThreadPool(18);
-        try {
-            CompletionService<Integer> slow = new ExecutorCompletionService<>(pool);
-            for (int i = 0; i < 18; i++) {
-                slow.submit(() -> RawHttp.handshake(base, "/ws/hs/slow").status());
-            }
-            // Two of the 18 are over the route's share: refused at once, while 16 wait for the backend.
-            assertEquals(503, slow.take().get(3, TimeUnit.SECONDS));
-            assertEquals(503, slow.take().get(3, TimeUnit.SECONDS));
-            assertEquals(101, RawHttp.handshake(base, "/ws/hs/ok").status(), "another route is still served");
-            for (int i = 0; i < 16; i++) {
-                assertEquals(504, slow.take().get(30, TimeUnit.SECONDS));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     @Test

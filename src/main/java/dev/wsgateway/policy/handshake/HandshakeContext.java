@@ -45,7 +45,6 @@ public final class HandshakeContext {
     private Map<String, List<String>> backendHeaders = Map.of();
     private String backendQuery;
     private final List<Runnable> onEnd = new ArrayList<>();
-    private String rejectedBy;
 
     /**
      * @param headers       the request's headers (names in any case)
@@ -163,15 +162,6 @@ public final class HandshakeContext {
         this.expiresAt = expiresAt;
         this.enforceExpiry = enforceExpiry && expiresAt != null;
         this.claims = Map.copyOf(claims);
-    }
-
-    /** The type of the policy that refused the handshake (or was running when the chain failed), else null. */
-    public String rejectedBy() {
-        return rejectedBy;
-    }
-
-    void rejectedBy(String policyType) {
-        rejectedBy = policyType;
     }
 
     public Credentials credentials() {

@@ -13,21 +13,47 @@ public record PolicyChain(List<HandshakePolicy> policies) {
         policies = policies.stream().sorted(Comparator.comparingInt(HandshakePolicy::order)).toList();
     }
 
+    /** A chain's answer and, for a rejection, the type of the policy that gave it (null when permitted). */
+    public record Verdict(HandshakeDecision decision, String rejectedBy) {
+    }
+
     /**
      * Runs the chain. On a rejection whatever the earlier policies reserved for the session (see
      * {@link HandshakeContext#onSessionEnd}) is given back at once.
      */
     public HandshakeDecision run(HandshakeContext context) {
+        return decide(context).decision();
+    }
+
+    /** A policy threw instead of answering; names it. */
+    public static final class PolicyFailed extends RuntimeException {
+        private final String policyType;
+
+        PolicyFailed(String policyType, RuntimeException cause) {
+            super("handshake policy " + policyType + " failed", cause);
+            this.policyType = policyType;
+        }
+
+        public String policyType() {
+            return policyType;
+        }
+    }
+
+    /** As {@link #run}, naming the policy that rejected; a policy that throws is named by a {@link PolicyFailed}. */
+    public Verdict decide(HandshakeContext context) {
         for (HandshakePolicy policy : policies) {
-            context.rejectedBy(policy.type()); // stays set if the policy throws
-            HandshakeDecision decision = policy.check(context);
+            HandshakeDecision decision;
+            try {
+                decision = policy.check(context);
+            } catch (RuntimeException e) {
+                throw new PolicyFailed(policy.type(), e);
+            }
             if (!decision.permitted()) {
                 context.takeSessionEndActions().forEach(Runnable::run);
-                return decision;
+                return new Verdict(decision, policy.type());
             }
         }
-        context.rejectedBy(null);
-        return HandshakeDecision.permit();
+        return new Verdict(HandshakeDecision.permit(), null);
     }
 
     public JsonArray describe() {

@@ -1,15 +1,17 @@
 package dev.wsgateway.edge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class HandshakeGateTest {
+class WaitingHandshakesTest {
 
     @Test
     void aRouteCannotTakeMoreThanItsShare() {
-        HandshakeGate gate = new HandshakeGate(4, 2);
+        WaitingHandshakes gate = new WaitingHandshakes(4, 2);
         assertTrue(gate.tryEnter("slow"));
         assertTrue(gate.tryEnter("slow"));
         assertFalse(gate.tryEnter("slow"));
@@ -18,7 +20,7 @@ class HandshakeGateTest {
 
     @Test
     void theGlobalBoundHoldsAcrossRoutes() {
-        HandshakeGate gate = new HandshakeGate(2, 2);
+        WaitingHandshakes gate = new WaitingHandshakes(2, 2);
         assertTrue(gate.tryEnter("a"));
         assertTrue(gate.tryEnter("b"));
         assertFalse(gate.tryEnter("c"));
@@ -26,7 +28,7 @@ class HandshakeGateTest {
 
     @Test
     void leavingFreesBothTheRouteShareAndTheGlobalPermit() {
-        HandshakeGate gate = new HandshakeGate(1, 1);
+        WaitingHandshakes gate = new WaitingHandshakes(1, 1);
         assertTrue(gate.tryEnter("a"));
         assertFalse(gate.tryEnter("a"));
         gate.exit("a");
@@ -35,10 +37,25 @@ class HandshakeGateTest {
 
     @Test
     void aRefusalByTheGlobalBoundDoesNotUseUpTheRouteShare() {
-        HandshakeGate gate = new HandshakeGate(1, 1);
+        WaitingHandshakes gate = new WaitingHandshakes(1, 1);
         assertTrue(gate.tryEnter("a"));
         assertFalse(gate.tryEnter("b"));
         gate.exit("a");
         assertTrue(gate.tryEnter("b"), "b's failed attempt left its share untouched");
+    }
+
+    @Test
+    void thousandsMayWaitAtOnceWhenTheBudgetAllowsIt() {
+        WaitingHandshakes waiting = new WaitingHandshakes(5000, 5000);
+        for (int i = 0; i < 5000; i++) {
+            assertTrue(waiting.tryEnter("storm"), "handshake " + i);
+        }
+        assertFalse(waiting.tryEnter("storm"));
+        assertEquals(5000, waiting.waiting("storm"));
+    }
+
+    @Test
+    void aLimitBelowOneIsAClearError() {
+        assertThrows(IllegalArgumentException.class, () -> new WaitingHandshakes(0, 1));
     }
 }
