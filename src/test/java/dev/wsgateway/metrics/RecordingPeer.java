@@ -10,25 +10,23 @@ final class RecordingPeer implements Peer {
     final List<String> closes = new CopyOnWriteArrayList<>();
 
     @Override
-    public void sendText(String part, boolean last) {
+    public void sendText(String part, boolean last, Sent sent) {
+        sent.completed(null);
     }
 
     @Override
-    public void sendBinary(ByteBuffer part, boolean last) {
+    public void sendBinary(ByteBuffer part, boolean last, Sent sent) {
+        sent.completed(null);
     }
 
     @Override
-    public void sendPong(ByteBuffer applicationData) {
+    public void sendPing(ByteBuffer applicationData, Sent sent) {
+        sent.completed(null);
     }
 
     @Override
-    public boolean tryPing(ByteBuffer applicationData) {
-        return true;
-    }
-
-    @Override
-    public long sendingSinceNanos() {
-        return 0;
+    public void sendPong(ByteBuffer applicationData, Sent sent) {
+        sent.completed(null);
     }
 
     @Override
