@@ -25,7 +25,7 @@ public class CrossSiteRequestFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Optional<String> refusal = CrossSiteRequests.refusal(request.getMethod(), request.getHeader("Sec-Fetch-Site"),
-                request.getHeader("Origin"), request.getHeader("Host"));
+                request.getHeader("Origin"), host(request));
         if (refusal.isEmpty()) {
             chain.doFilter(request, response);
             return;
@@ -42,5 +42,20 @@ public class CrossSiteRequestFilter extends HttpFilter {
         response.setContentType("application/problem+json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /**
+     * The authority the client addressed: its {@code Host} header, or over HTTP/2 (no {@code Host}; the
+     * JDK's client upgrades to h2c on Open Liberty) the server name and port the container took from
+     * {@code :authority}, the port left out when it is the scheme's default, as an {@code Origin} leaves it out.
+     */
+    static String host(HttpServletRequest request) {
+        String host = request.getHeader("Host");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        int port = request.getServerPort();
+        boolean defaultPort = port <= 0 || ("https".equalsIgnoreCase(request.getScheme()) ? port == 443 : port == 80);
+        return defaultPort ? request.getServerName() : request.getServerName() + ":" + port;
     }
 }
