@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.Peer;
+import dev.wsgateway.relay.QuietPeer;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.Side;
 import dev.wsgateway.route.Route;
@@ -12,7 +13,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,31 +22,7 @@ class AccessLogTest {
     private static final Route ROUTE = new Route("chat", "/chat",
             URI.create("ws://127.0.0.1:1/chat?token=backend-secret"), List.of(), 1000, 60, 1024, 0, true, List.of(), 1);
 
-    private static final Peer QUIET = new Peer() {
-        @Override
-        public void sendText(String part, boolean last, Sent sent) {
-            sent.completed(null);
-        }
-
-        @Override
-        public void sendBinary(ByteBuffer part, boolean last, Sent sent) {
-            sent.completed(null);
-        }
-
-        @Override
-        public void sendPing(ByteBuffer applicationData, Sent sent) {
-            sent.completed(null);
-        }
-
-        @Override
-        public void sendPong(ByteBuffer applicationData, Sent sent) {
-            sent.completed(null);
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-    };
+    private static final Peer QUIET = new QuietPeer();
 
     @Test
     void oneLineSaysWhoWhatHowMuchAndHowItEndedButNoSecret() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wsgateway.relay.QuietPeer;
 import dev.wsgateway.relay.ReadGate;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.Side;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wsgateway.relay.QuietPeer;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.Side;
 import dev.wsgateway.route.Route;

@@ -1,10 +1,9 @@
-package dev.wsgateway.upstream;
+package dev.wsgateway.relay;
 
-import dev.wsgateway.relay.Peer;
 import java.nio.ByteBuffer;
 
-/** A client side for backend tests: takes data frames at once (subclasses record them) and ignores the rest. */
-class QuietPeer implements Peer {
+/** A side for tests: takes every frame at once (subclasses record them) and ignores closes. */
+public class QuietPeer implements Peer {
     @Override
     public void sendText(String part, boolean last, Sent sent) {
         sent.completed(null);
