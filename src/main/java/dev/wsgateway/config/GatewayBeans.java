@@ -13,6 +13,7 @@ import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyFactory;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.relay.SessionLifetime;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.RouteDefinition;
 import dev.wsgateway.route.RouteFile;
@@ -42,6 +43,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -110,7 +112,7 @@ public class GatewayBeans {
         return new SessionRegistry(session -> {
             meters.sessionEnded(session);
             AccessLog.sessionEnded(session);
-        });
+        }, new SessionLifetime(settings.maxSessionJitterPercent(), new Random()));
     }
 
     void closeSessions(@Disposes SessionRegistry registry) {

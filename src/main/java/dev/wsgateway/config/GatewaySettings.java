@@ -1,5 +1,6 @@
 package dev.wsgateway.config;
 
+import dev.wsgateway.relay.SessionLifetime;
 import dev.wsgateway.route.Route;
 import dev.wsgateway.route.RouteDefaults;
 import dev.wsgateway.upstream.transport.BackendTls;
@@ -29,7 +30,14 @@ public class GatewaySettings {
                 config.getOptionalValue("gateway.route.max-in-flight-bytes", Integer.class)
                         .orElse(Route.DEFAULT_MAX_IN_FLIGHT_BYTES),
                 config.getValue("gateway.route.ping-interval-seconds", Integer.class),
+                config.getOptionalValue("gateway.route.max-session-seconds", Integer.class).orElse(0),
                 config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()));
+    }
+
+    /** How much earlier than its route's maximum age a session may be closed, in percent (0-50). */
+    public int maxSessionJitterPercent() {
+        return config.getOptionalValue("gateway.route.max-session-jitter-percent", Integer.class)
+                .orElse(SessionLifetime.DEFAULT_JITTER_PERCENT);
     }
 
     /** Where durable state (routes) lives: the configured directory, else one under the server's data area. */

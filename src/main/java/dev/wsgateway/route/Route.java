@@ -8,20 +8,29 @@ import java.util.List;
 /**
  * An effective, immutable route as the edge uses it. {@code subprotocols} is the allow-list
  * (empty: whatever the backend accepts); {@code idleTimeoutSeconds} 0 means no idle timeout;
- * {@code pingIntervalSeconds} 0 means no keepalive pings; {@code maxInFlightBytes} is each direction's budget of
+ * {@code pingIntervalSeconds} 0 means no keepalive pings; {@code maxSessionSeconds} 0 means sessions may live
+ * for ever (else they are closed with 1001 at about that age, see {@code relay/SessionLifetime}); {@code maxInFlightBytes} is each direction's budget of
  * bytes read from one side and not yet written to the other (past it, the sending side is paused);
  * {@code policies} are the route's handshake policy entries as written (validated), compiled into a chain by
  * the policy catalog.
  */
 public record Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
                     int idleTimeoutSeconds, int maxMessageBytes, int maxInFlightBytes, int pingIntervalSeconds,
-                    boolean enabled, List<JsonObject> policies, long version) {
+                    int maxSessionSeconds, boolean enabled, List<JsonObject> policies, long version) {
     /** Each direction's budget of bytes in flight when neither the route nor the gateway says otherwise. */
     public static final int DEFAULT_MAX_IN_FLIGHT_BYTES = 64 * 1024;
 
     public Route {
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
+    }
+
+    /** A route without a maximum session age. */
+    public Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
+                 int idleTimeoutSeconds, int maxMessageBytes, int maxInFlightBytes, int pingIntervalSeconds,
+                 boolean enabled, List<JsonObject> policies, long version) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes,
+                maxInFlightBytes, pingIntervalSeconds, 0, enabled, policies, version);
     }
 
     /** A route with the default in-flight budget. */

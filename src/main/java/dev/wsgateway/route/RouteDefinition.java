@@ -28,6 +28,7 @@ public record RouteDefinition(
         Integer maxMessageBytes,
         Integer maxInFlightBytes,
         Integer pingIntervalSeconds,
+        Integer maxSessionSeconds,
         boolean enabled,
         String description,
         List<JsonObject> policies) {
@@ -39,6 +40,8 @@ public record RouteDefinition(
     public static final int MIN_IN_FLIGHT_BYTES = 1024;
     public static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
     public static final int MAX_PING_INTERVAL_SECONDS = 3600;
+    /** 30 days: longer-lived sessions can leave maxSessionSeconds at 0 (unlimited). */
+    public static final int MAX_SESSION_SECONDS = 30 * 24 * 3600;
     public static final int MAX_DESCRIPTION = 500;
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -46,11 +49,19 @@ public record RouteDefinition(
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
     private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
-            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes", "pingIntervalSeconds", "enabled", "description", "policies", "version");
+            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes", "pingIntervalSeconds", "maxSessionSeconds", "enabled", "description", "policies", "version");
 
     public RouteDefinition {
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
+    }
+
+    /** A definition that leaves the maximum session age to the gateway's default. */
+    public RouteDefinition(String id, String path, URI backend, List<String> subprotocols, Integer connectTimeoutMillis,
+                           Integer idleTimeoutSeconds, Integer maxMessageBytes, Integer maxInFlightBytes,
+                           Integer pingIntervalSeconds, boolean enabled, String description, List<JsonObject> policies) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes, maxInFlightBytes,
+                pingIntervalSeconds, null, enabled, description, policies);
     }
 
     /** A definition that leaves the in-flight budget to the gateway's default. */
@@ -100,6 +111,7 @@ public record RouteDefinition(
         Integer maxBytes = f.integer("maxMessageBytes", 1, MAX_MESSAGE_BYTES);
         Integer inFlight = f.integer("maxInFlightBytes", MIN_IN_FLIGHT_BYTES, MAX_IN_FLIGHT_BYTES);
         Integer ping = f.integer("pingIntervalSeconds", 0, MAX_PING_INTERVAL_SECONDS);
+        Integer maxAge = f.integer("maxSessionSeconds", 0, MAX_SESSION_SECONDS);
         Boolean enabled = f.bool("enabled");
         String description = f.string("description", false);
         if (description != null && description.length() > MAX_DESCRIPTION) {
@@ -112,7 +124,7 @@ public record RouteDefinition(
         if (!f.errors().isEmpty()) {
             throw new InvalidRouteException(f.errors());
         }
-        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, inFlight, ping,
+        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, inFlight, ping, maxAge,
                 enabled == null || enabled, description, policies == null ? List.of() : policies);
     }
 
@@ -195,12 +207,13 @@ public record RouteDefinition(
                 maxMessageBytes != null ? maxMessageBytes : defaults.maxMessageBytes(),
                 maxInFlightBytes != null ? maxInFlightBytes : defaults.maxInFlightBytes(),
                 pingIntervalSeconds != null ? pingIntervalSeconds : defaults.pingIntervalSeconds(),
+                maxSessionSeconds != null ? maxSessionSeconds : defaults.maxSessionSeconds(),
                 enabled, policies, version);
     }
 
     public RouteDefinition withId(String newId) {
         return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
-                maxMessageBytes, maxInFlightBytes, pingIntervalSeconds, enabled, description, policies);
+                maxMessageBytes, maxInFlightBytes, pingIntervalSeconds, maxSessionSeconds, enabled, description, policies);
     }
 
     public JsonObjectBuilder toJson() {
@@ -223,6 +236,9 @@ public record RouteDefinition(
         }
         if (pingIntervalSeconds != null) {
             b.add("pingIntervalSeconds", pingIntervalSeconds);
+        }
+        if (maxSessionSeconds != null) {
+            b.add("maxSessionSeconds", maxSessionSeconds);
         }
         b.add("enabled", enabled);
         if (description != null) {
