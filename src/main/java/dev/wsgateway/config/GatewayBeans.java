@@ -13,6 +13,7 @@ import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyFactory;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.relay.Drain;
 import dev.wsgateway.relay.SessionLifetime;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.RouteDefinition;
@@ -113,6 +114,13 @@ public class GatewayBeans {
             meters.sessionEnded(session);
             AccessLog.sessionEnded(session);
         }, new SessionLifetime(settings.maxSessionJitterPercent(), new Random()));
+    }
+
+    /** This instance's drain (POST /api/admin/drain, and on shutdown: see {@link ShutdownDrain}). */
+    @Produces
+    @Singleton
+    Drain drain(SessionRegistry sessions) {
+        return new Drain(sessions, new Random(), settings.drainRetryAfterSeconds());
     }
 
     void closeSessions(@Disposes SessionRegistry registry) {

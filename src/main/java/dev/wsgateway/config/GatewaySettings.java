@@ -1,5 +1,7 @@
 package dev.wsgateway.config;
 
+import dev.wsgateway.relay.CloseCodes;
+import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.relay.SessionLifetime;
 import dev.wsgateway.route.Route;
 import dev.wsgateway.route.RouteDefaults;
@@ -39,6 +41,34 @@ public class GatewaySettings {
         return config.getOptionalValue("gateway.route.max-session-jitter-percent", Integer.class)
                 .orElse(SessionLifetime.DEFAULT_JITTER_PERCENT);
     }
+
+    /** A drain's window when the request names none ({@code gateway.drain.window-seconds}). */
+    public int drainWindowSeconds() {
+        return config.getOptionalValue("gateway.drain.window-seconds", Integer.class).orElse(30);
+    }
+
+    /** What a drained client gets when the request names nothing: 1012 (service restart) or 1001 (going away). */
+    public Close drainClose() {
+        int code = config.getOptionalValue("gateway.drain.code", Integer.class).orElse(1012);
+        if (code != 1012 && code != CloseCodes.GOING_AWAY) {
+            throw new IllegalArgumentException("gateway.drain.code must be 1012 or 1001, not " + code);
+        }
+        return new Close(code, config.getOptionalValue("gateway.drain.reason", String.class).orElse("gateway restarting"));
+    }
+
+    /** The {@code Retry-After} of the 503 a handshake gets during a drain. */
+    public int drainRetryAfterSeconds() {
+        return config.getOptionalValue("gateway.drain.retry-after-seconds", Integer.class).orElse(5);
+    }
+
+    /** The drain window on undeploy or server shutdown, at most 60 s (0: every session closed at once). */
+    public int drainShutdownWindowSeconds() {
+        int seconds = config.getOptionalValue("gateway.drain.shutdown-window-seconds", Integer.class).orElse(10);
+        return Math.max(0, Math.min(seconds, MAX_SHUTDOWN_DRAIN_SECONDS));
+    }
+
+    /** The server's stop waits at most this long (plus a second) for the drain on shutdown. */
+    public static final int MAX_SHUTDOWN_DRAIN_SECONDS = 60;
 
     /** Where durable state (routes) lives: the configured directory, else one under the server's data area. */
     public Path dataDir() {
