@@ -145,6 +145,7 @@ final class Handshake {
         List<String> offered = new ArrayList<>(route.offerable(context.requestedSubprotocols()));
         offered.removeAll(context.credentialSubprotocols());
         CompletableFuture<Session> backend;
+        long connectStarted = System.nanoTime(); // before the call: the connect's own deadline starts inside it
         try {
             backend = connector.connectAsync(
                     route.backendUriFor(RoutePaths.rest(route.path(), request.path()), context.backendQuery()),
@@ -153,7 +154,6 @@ final class Handshake {
             backend = CompletableFuture.failedFuture(e);
         }
         Map<String, List<String>> headers = context.headers();
-        long connectStarted = System.nanoTime();
         return backend.orTimeout(route.connectTimeoutMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS)
                 .handle((session, failure) -> {
                     waiting.exit(route.id());
