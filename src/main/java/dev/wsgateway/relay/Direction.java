@@ -99,6 +99,11 @@ public final class Direction {
         this.hook = messageHook;
     }
 
+    /** What is in the hook slot ({@link MessageHook#NONE} without message policies). */
+    MessageHook hook() {
+        return hook;
+    }
+
     // ---- the source's frames ---------------------------------------------------------------------
 
     /**
