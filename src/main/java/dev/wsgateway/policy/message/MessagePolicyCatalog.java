@@ -200,8 +200,12 @@ public final class MessagePolicyCatalog {
     }
 
     private MessagePolicy create(String type, Set<Flow> flows, JsonObject entry) {
+        MessagePolicyFactory factory = factories.get(type);
+        if (factory == null) { // a route stored before its type's factory was removed, or imported unchecked
+            throw new IllegalStateException("unknown message policy type " + type);
+        }
         List<FieldError> errors = new ArrayList<>();
-        MessagePolicy policy = factories.get(type).create(Set.copyOf(flows),
+        MessagePolicy policy = factory.create(Set.copyOf(flows),
                 new JsonFields(settingsOf(entry), type + ".", errors));
         if (!errors.isEmpty()) {
             // Entries are validated when a route is written; settings that stopped being valid since (a changed
@@ -216,6 +220,9 @@ public final class MessagePolicyCatalog {
         boolean enabled = json.get("enabled") != JsonValue.FALSE;
         Set<Flow> flows = json.get("direction") instanceof JsonString s ? Flow.parse(s.getString())
                 : EnumSet.allOf(Flow.class);
+        if (type(json) == null || flows == null) {
+            throw new IllegalStateException("invalid message policy entry " + json);
+        }
         return new Entry(type(json), enabled, flows, json);
     }
 

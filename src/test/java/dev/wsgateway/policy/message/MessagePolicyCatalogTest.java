@@ -141,4 +141,11 @@ class MessagePolicyCatalogTest {
     void aRouteWithoutMessagePoliciesGetsNoChains() {
         assertSame(MessageChains.NONE, catalog().chainsFor(route(1, List.of())));
     }
+
+    @Test
+    void aStoredEntryOfAnUnknownTypeRefusesToBuildWithAClearError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> catalog().chainsFor(route(1,
+                entries("{\"type\":\"telepathy\",\"direction\":\"both\"}"))));
+        assertTrue(e.getMessage().contains("telepathy"), e.getMessage());
+    }
 }
