@@ -56,6 +56,9 @@ public final class Budget {
 
     /** Held bytes given up (their message was dropped, or the direction closed); at most what is held. */
     void unhold(long bytes) {
+        if (bytes <= 0) {
+            return;
+        }
         synchronized (this) {
             bytes = Math.min(bytes, held);
         }

@@ -6,7 +6,7 @@ import java.util.logging.Logger;
 
 /**
  * One direction of a relayed pair, from one side to the other: its outbound {@link Peer}, its budget of bytes in
- * flight, its counters, and the {@link MessageHook} slot where per-message policies will plug in.
+ * flight, its counters, and the {@link MessageHook} slot where per-message policies plug in.
  *
  * <p>Flow control by demand, one rule for both directions ({@link Budget}): every frame taken from the source
  * counts against the budget from the moment it is read until the outbound peer reports it written. Past the

@@ -48,6 +48,14 @@ class MessagePolicyIT extends GatewayTestBase {
             CloseReason atBackend = TestBackend.nextClose();
             assertEquals(1001, atBackend.getCloseCode().getCode(), atBackend.toString());
         }
+        HttpResponse<String> metrics = admin().send("GET", "/metrics", null, "it-metrics:it-metrics-pw");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("ws_gateway_message_policy_verdicts_total{direction=\"client_to_backend\","
+                + "policy=\"messageSize\",route=\"mp-size-in\",verdict=\"close\"}"), "the close verdict is counted");
+        // counted once both sides confirmed the close, which may come just after the backend saw it
+        Await.until("the session's end names the policy as its cause", java.time.Duration.ofSeconds(10), () -> admin()
+                .send("GET", "/metrics", null, "it-metrics:it-metrics-pw").body()
+                .contains("ws_gateway_sessions_closed_total{cause=\"policy\",route=\"mp-size-in\"}"));
     }
 
     @Test
