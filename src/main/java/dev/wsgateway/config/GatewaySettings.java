@@ -29,7 +29,9 @@ public class GatewaySettings {
                 config.getOptionalValue("gateway.route.max-in-flight-bytes", Integer.class)
                         .orElse(Route.DEFAULT_MAX_IN_FLIGHT_BYTES),
                 config.getValue("gateway.route.ping-interval-seconds", Integer.class),
-                config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()));
+                config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()),
+                config.getOptionalValue("gateway.route.max-buffered-message-bytes", Integer.class)
+                        .orElse(Route.DEFAULT_MAX_BUFFERED_MESSAGE_BYTES));
     }
 
     /** Where durable state (routes) lives: the configured directory, else one under the server's data area. */

@@ -6,6 +6,8 @@ import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.policy.handshake.HandshakeContext;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyChain;
+import dev.wsgateway.policy.message.MessageChains;
+import dev.wsgateway.policy.message.MessagePolicyCatalog;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.Route;
@@ -72,9 +74,17 @@ final class Handshake {
     private final PolicyCatalog policies;
     private final ClientAddresses addresses;
     private final HandshakeOutcomes outcomes;
+    private final MessagePolicyCatalog messagePolicies;
 
     Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
               PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes) {
+        this(routes, sessions, connector, waiting, policies, addresses, outcomes, MessagePolicyCatalog.none());
+    }
+
+    Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
+              PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes,
+              MessagePolicyCatalog messagePolicies) {
+        this.messagePolicies = messagePolicies;
         this.outcomes = outcomes;
         this.routes = routes;
         this.sessions = sessions;
@@ -122,7 +132,9 @@ final class Handshake {
                 addresses.resolve(request.remoteAddress(), request.header("X-Forwarded-For")),
                 request.secure(), Instant.now());
         PolicyChain.Verdict verdict;
+        MessageChains messageChains;
         try {
+            messageChains = messagePolicies.chainsFor(route); // built now: a broken entry refuses, not the session
             verdict = policies.chainFor(route).decide(context);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "route " + route.id() + ": its handshake policies failed", e);
@@ -142,6 +154,7 @@ final class Handshake {
         }
         Credentials credentials = context.credentials();
         RelaySession relay = sessions.open(route, context.clientAddress(), credentials, onEnd);
+        relay.messagePolicies(messageChains, context.headers());
         List<String> offered = new ArrayList<>(route.offerable(context.requestedSubprotocols()));
         offered.removeAll(context.credentialSubprotocols());
         CompletableFuture<Session> backend;
