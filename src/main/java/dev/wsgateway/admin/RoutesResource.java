@@ -3,6 +3,8 @@ package dev.wsgateway.admin;
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyChain;
+import dev.wsgateway.policy.message.MessageChains;
+import dev.wsgateway.policy.message.MessagePolicyCatalog;
 import dev.wsgateway.route.Route;
 import dev.wsgateway.route.RouteDefinition;
 import dev.wsgateway.route.RouteNotFoundException;
@@ -45,6 +47,8 @@ public class RoutesResource {
     GatewaySettings settings;
     @Inject
     PolicyCatalog policies;
+    @Inject
+    MessagePolicyCatalog messagePolicies;
     @Context
     UriInfo uriInfo;
 
@@ -62,25 +66,34 @@ public class RoutesResource {
         return ok(Response.ok(), route);
     }
 
-    /** The route's effective handshake policy chain, in the order it runs, with each policy's settings. */
+    /**
+     * The route's effective policies: the handshake chain in the order it runs, and per flow the message policies
+     * in order with their phase ({@code frame} or {@code message}), each with its settings.
+     */
     @GET
     @Path("{id}/policies")
     public Response policies(@PathParam("id") String id) {
         Route route = routes.route(id).orElseThrow(() -> new RouteNotFoundException(id));
         PolicyChain chain;
+        MessageChains messageChains;
         try {
             chain = policies.chainFor(route);
+            messageChains = messagePolicies.chainsFor(route);
         } catch (RuntimeException e) {
             throw new ApiProblem(500, "Internal Server Error", "The route's policies cannot be built: " + e.getMessage());
         }
         return Response.ok(Json.createObjectBuilder().add("route", id).add("version", route.version())
-                .add("policies", chain.describe()).build().toString()).tag(etag(route.version())).build();
+                .add("policies", chain.describe())
+                .add("messagePolicies", messageChains.describe())
+                .add("maxBufferedMessageBytes", route.maxBufferedMessageBytes())
+                .build().toString()).tag(etag(route.version())).build();
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(InputStream body, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length) {
-        RouteDefinition definition = RouteDefinition.fromJson(read(body, length), policies::problems);
+        RouteDefinition definition = RouteDefinition.fromJson(read(body, length), policies::problems,
+                messagePolicies::problems);
         StoredRoute created = routes.create(definition);
         return ok(Response.created(uriInfo.getAbsolutePathBuilder().path(definition.id()).build()), created);
     }
@@ -95,7 +108,7 @@ public class RoutesResource {
         if (!json.containsKey("id")) {
             json = Json.createObjectBuilder(json).add("id", id).build();
         }
-        RouteDefinition definition = RouteDefinition.fromJson(json, policies::problems);
+        RouteDefinition definition = RouteDefinition.fromJson(json, policies::problems, messagePolicies::problems);
         if (!definition.id().equals(id)) {
             throw new ApiProblem(400, "Bad Request", "The body's id '" + definition.id()
                     + "' differs from the id in the URL; a route's id cannot be changed.");

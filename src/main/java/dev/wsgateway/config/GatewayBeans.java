@@ -11,6 +11,8 @@ import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.GatewayDefaults;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyFactory;
+import dev.wsgateway.policy.message.MessagePolicyCatalog;
+import dev.wsgateway.policy.message.MessagePolicyFactory;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.relay.Drain;
@@ -102,9 +104,9 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    RouteStore routeStore(PolicyCatalog catalog, GatewayStorage storage) {
+    RouteStore routeStore(PolicyCatalog catalog, MessagePolicyCatalog messageCatalog, GatewayStorage storage) {
         return new RouteStore(storage.isShared() ? storage.cluster().collection(ROUTES) : new RouteFile(settings.dataDir()),
-                settings.routeDefaults(), () -> seedRoutes(catalog::problems));
+                settings.routeDefaults(), () -> seedRoutes(catalog::problems, messageCatalog::problems));
     }
 
     @Produces
@@ -198,16 +200,33 @@ public class GatewayBeans {
     @Produces
     @Singleton
     PolicyCatalog policyCatalog(@Any Instance<PolicyFactory> factories, GatewayDefaults defaults) {
+        return new PolicyCatalog(factories.stream().toList(), policyEntries(defaults, "gateway.policies"));
+    }
+
+    /**
+     * Every {@link MessagePolicyFactory} bean, the gateway-wide entries of {@code gateway.message-policies} (a JSON
+     * array), and the metrics' verdict counters.
+     */
+    @Produces
+    @Singleton
+    MessagePolicyCatalog messagePolicyCatalog(@Any Instance<MessagePolicyFactory> factories, GatewayDefaults defaults,
+                                              GatewayMeters meters) {
+        return new MessagePolicyCatalog(factories.stream().toList(), policyEntries(defaults, "gateway.message-policies"),
+                meters::messagePolicyVerdict);
+    }
+
+    /** A configuration key's JSON array of policy objects (absent: none). */
+    private static List<JsonObject> policyEntries(GatewayDefaults defaults, String key) {
         List<JsonObject> global = new ArrayList<>();
-        String text = defaults.get("gateway.policies").orElse("[]");
+        String text = defaults.get(key).orElse("[]");
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             for (JsonValue v : reader.readArray()) {
                 global.add(v.asJsonObject());
             }
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("gateway.policies must be a JSON array of policy objects", e);
+            throw new IllegalArgumentException(key + " must be a JSON array of policy objects", e);
         }
-        return new PolicyCatalog(factories.stream().toList(), global);
+        return global;
     }
 
     @Produces
@@ -276,7 +295,8 @@ public class GatewayBeans {
         return loadFailure;
     }
 
-    static List<RouteDefinition> seedRoutes(RouteDefinition.PolicyCheck policyCheck) {
+    static List<RouteDefinition> seedRoutes(RouteDefinition.PolicyCheck policyCheck,
+                                            RouteDefinition.PolicyCheck messagePolicyCheck) {
         try (InputStream in = GatewayBeans.class.getResourceAsStream(SEED_ROUTES)) {
             if (in == null) {
                 return List.of();
@@ -284,7 +304,7 @@ public class GatewayBeans {
             try (JsonReader reader = Json.createReader(in)) {
                 List<RouteDefinition> seeds = new ArrayList<>();
                 for (JsonValue v : reader.readArray()) {
-                    seeds.add(RouteDefinition.fromJson(v.asJsonObject(), policyCheck));
+                    seeds.add(RouteDefinition.fromJson(v.asJsonObject(), policyCheck, messagePolicyCheck));
                 }
                 return seeds;
             }

@@ -32,8 +32,10 @@ public class GatewaySettings {
                 config.getOptionalValue("gateway.route.max-in-flight-bytes", Integer.class)
                         .orElse(Route.DEFAULT_MAX_IN_FLIGHT_BYTES),
                 config.getValue("gateway.route.ping-interval-seconds", Integer.class),
-                config.getOptionalValue("gateway.route.max-session-seconds", Integer.class).orElse(0),
-                config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()));
+                config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()),
+                config.getOptionalValue("gateway.route.max-buffered-message-bytes", Integer.class)
+                        .orElse(Route.DEFAULT_MAX_BUFFERED_MESSAGE_BYTES),
+                config.getOptionalValue("gateway.route.max-session-seconds", Integer.class).orElse(0));
     }
 
     /** How much earlier than its route's maximum age a session may be closed, in percent (0-50). */

@@ -6,6 +6,8 @@ import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.policy.handshake.HandshakeContext;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyChain;
+import dev.wsgateway.policy.message.MessageChains;
+import dev.wsgateway.policy.message.MessagePolicyCatalog;
 import dev.wsgateway.relay.Drain;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
@@ -73,17 +75,26 @@ final class Handshake {
     private final PolicyCatalog policies;
     private final ClientAddresses addresses;
     private final HandshakeOutcomes outcomes;
+    private final MessagePolicyCatalog messagePolicies;
     private final Drain drain;
 
     Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
               PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes) {
-        this(routes, sessions, connector, waiting, policies, addresses, outcomes, null);
+        this(routes, sessions, connector, waiting, policies, addresses, outcomes, MessagePolicyCatalog.none());
+    }
+
+    Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
+              PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes,
+              MessagePolicyCatalog messagePolicies) {
+        this(routes, sessions, connector, waiting, policies, addresses, outcomes, messagePolicies, null);
     }
 
     /** @param drain this instance's drain: while it runs, handshakes get 503 (null: never drained) */
     Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
-              PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes, Drain drain) {
+              PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes,
+              MessagePolicyCatalog messagePolicies, Drain drain) {
         this.drain = drain;
+        this.messagePolicies = messagePolicies;
         this.outcomes = outcomes;
         this.routes = routes;
         this.sessions = sessions;
@@ -136,7 +147,9 @@ final class Handshake {
                 addresses.resolve(request.remoteAddress(), request.header("X-Forwarded-For")),
                 request.secure(), Instant.now());
         PolicyChain.Verdict verdict;
+        MessageChains messageChains;
         try {
+            messageChains = messagePolicies.chainsFor(route); // built now: a broken entry refuses, not the session
             verdict = policies.chainFor(route).decide(context);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "route " + route.id() + ": its handshake policies failed", e);
@@ -156,9 +169,11 @@ final class Handshake {
         }
         Credentials credentials = context.credentials();
         RelaySession relay = sessions.open(route, context.clientAddress(), credentials, onEnd);
+        relay.messagePolicies(messageChains, context.headers());
         List<String> offered = new ArrayList<>(route.offerable(context.requestedSubprotocols()));
         offered.removeAll(context.credentialSubprotocols());
         CompletableFuture<Session> backend;
+        long connectStarted = System.nanoTime(); // before the call: the connect's own deadline starts inside it
         try {
             backend = connector.connectAsync(
                     route.backendUriFor(RoutePaths.rest(route.path(), request.path()), context.backendQuery()),
@@ -167,7 +182,6 @@ final class Handshake {
             backend = CompletableFuture.failedFuture(e);
         }
         Map<String, List<String>> headers = context.headers();
-        long connectStarted = System.nanoTime();
         return backend.orTimeout(route.connectTimeoutMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS)
                 .handle((session, failure) -> {
                     waiting.exit(route.id());

@@ -7,6 +7,7 @@ import dev.wsgateway.edge.HandshakeOutcomes.Outcome;
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
+import dev.wsgateway.policy.message.MessagePolicyCatalog;
 import dev.wsgateway.relay.Drain;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.RouteStore;
@@ -63,6 +64,8 @@ public class UpgradeFilter extends HttpFilter {
     @Inject
     ClientAddresses addresses;
     @Inject
+    MessagePolicyCatalog messagePolicies;
+    @Inject
     @Any
     Instance<HandshakeOutcomes> outcomeListeners;
     @Inject
@@ -86,7 +89,7 @@ public class UpgradeFilter extends HttpFilter {
             LOG.info("ws-gateway: this server cannot upgrade after async processing; handshakes wait for their "
                     + "backends on request threads (gateway.handshake.max-waiting-on-threads)");
         }
-        handshake = new Handshake(routes, sessions, connector, limit, policies, addresses, outcomes, drain);
+        handshake = new Handshake(routes, sessions, connector, limit, policies, addresses, outcomes, messagePolicies, drain);
     }
 
     @Override

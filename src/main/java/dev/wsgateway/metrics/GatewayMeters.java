@@ -2,6 +2,7 @@ package dev.wsgateway.metrics;
 
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.metrics.RouteTraffic.Measure;
+import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
 import io.micrometer.core.instrument.Clock;
@@ -159,6 +160,21 @@ public class GatewayMeters {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The counter of one message policy's verdicts on one route and flow ({@code forward}, {@code drop},
+     * {@code replace}, {@code close}, {@code error}), registered when first asked for: the chains ask the first
+     * time a verdict happens, so routes without message policies register none.
+     */
+    public Runnable messagePolicyVerdict(String routeId, String policyType, Flow flow, String verdict) {
+        Counter counter = Counter.builder("ws.gateway.message.policy.verdicts")
+                .description("Message policy verdicts, once per policy and message, by route, policy type, direction and verdict")
+                .tag("route", routeId).tag("policy", policyType)
+                .tag("direction", flow == Flow.CLIENT_TO_BACKEND ? "client_to_backend" : "backend_to_client")
+                .tag("verdict", verdict)
+                .register(registry);
+        return counter::increment;
     }
 
     /** A relayed pair finished (from the session registry). Pairs never upgraded were counted as handshakes. */

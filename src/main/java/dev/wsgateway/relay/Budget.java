@@ -6,6 +6,11 @@ package dev.wsgateway.relay;
  * once half the limit or less is in flight it is resumed. A source that cannot be paused ({@link ReadGate#NONE})
  * is held instead: its reading thread waits in {@link #holdWhileOver()} (the fallback where a server offers no
  * pause). Never blocks otherwise; the gate's calls run outside the budget's lock.
+ *
+ * <p>Bytes <em>held</em> (frames kept back while their message is assembled for whole-message policies) count
+ * too, but only send completions give bytes back: so held bytes alone never pause the source (it must be read
+ * for the message to complete), and a source paused with held bytes is resumed once nothing else is in flight.
+ * The direction's memory is then its budget plus the assembly limit, which closes the sender with 1009.
  */
 public final class Budget {
     private final long limit;
@@ -13,6 +18,8 @@ public final class Budget {
 
     // guarded by this
     private long inFlight;
+    /** Of {@code inFlight}: bytes held for assembly, not being sent. */
+    private long held;
     private boolean over;
     private boolean released;
 
@@ -34,32 +41,62 @@ public final class Budget {
 
     /** Bytes read from the source; pauses it when they take the budget past its limit. */
     void take(long bytes) {
-        boolean pause;
-        synchronized (this) {
-            inFlight += bytes;
-            pause = !over && !released && inFlight > limit;
-            if (pause) {
-                over = true;
-            }
-        }
-        if (pause) {
-            pauses++;
-            syncGate();
-        }
+        change(bytes, 0);
     }
 
     /** Bytes written to the peer (or dropped); resumes the source when half the limit or less is left. */
     void give(long bytes) {
-        boolean resume;
+        change(-bytes, 0);
+    }
+
+    /** Bytes of a frame kept back while its message is assembled. */
+    void hold(long bytes) {
+        change(bytes, bytes);
+    }
+
+    /** Held bytes given up (their message was dropped, or the direction closed); at most what is held. */
+    void unhold(long bytes) {
+        if (bytes <= 0) {
+            return;
+        }
         synchronized (this) {
-            inFlight -= bytes;
-            resume = over && inFlight <= limit / 2;
-            if (resume) {
-                over = false;
-                notifyAll();
+            bytes = Math.min(bytes, held);
+        }
+        if (bytes > 0) {
+            change(-bytes, -bytes);
+        }
+    }
+
+    /** A frame of {@code bytes} replaces {@code heldBytes} held ones (the assembled message), in one step. */
+    void takeHeld(long bytes, long heldBytes) {
+        synchronized (this) {
+            heldBytes = Math.min(heldBytes, held);
+        }
+        change(bytes - heldBytes, -heldBytes);
+    }
+
+    private void change(long inFlightDelta, long heldDelta) {
+        boolean pause = false;
+        boolean resume = false;
+        synchronized (this) {
+            inFlight += inFlightDelta;
+            held += heldDelta;
+            if (!over) {
+                // held bytes alone never pause: only sends give bytes back
+                pause = !released && inFlight > limit && inFlight > held;
+                over = pause;
+            } else {
+                resume = inFlight <= limit / 2 || inFlight <= held;
+                if (resume) {
+                    over = false;
+                    notifyAll();
+                }
             }
         }
-        if (resume) {
+        if (pause) {
+            pauses++;
+        }
+        if (pause || resume) {
             syncGate();
         }
     }
@@ -116,9 +153,14 @@ public final class Budget {
         return limit;
     }
 
-    /** Bytes taken from the source and not yet written to the peer (queued or being sent). */
+    /** Bytes taken from the source and not yet written to the peer (queued, being sent, or held for assembly). */
     public synchronized long inFlight() {
         return inFlight;
+    }
+
+    /** Of {@link #inFlight()}: the bytes held while a message is assembled for whole-message policies. */
+    public synchronized long held() {
+        return held;
     }
 
     /** Whether the source is paused (or held) because the budget is exhausted. */

@@ -6,7 +6,7 @@ import java.util.logging.Logger;
 
 /**
  * One direction of a relayed pair, from one side to the other: its outbound {@link Peer}, its budget of bytes in
- * flight, its counters, and the {@link MessageHook} slot where per-message policies will plug in.
+ * flight, its counters, and the {@link MessageHook} slot where per-message policies plug in.
  *
  * <p>Flow control by demand, one rule for both directions ({@link Budget}): every frame taken from the source
  * counts against the budget from the moment it is read until the outbound peer reports it written. Past the
@@ -35,6 +35,24 @@ public final class Direction {
     private final Object lock = new Object();
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private volatile MessageHook hook = MessageHook.NONE;
+    /** Held bytes the frame the hook returned replaces (source's reading thread only). */
+    private long assembledBytes;
+    private final MessageHook.Holds holds = new MessageHook.Holds() {
+        @Override
+        public void hold(long bytes) {
+            budget.hold(bytes);
+        }
+
+        @Override
+        public void drop(long bytes) {
+            budget.unhold(bytes);
+        }
+
+        @Override
+        public void assembled(long bytes) {
+            assembledBytes += bytes;
+        }
+    };
 
     // guarded by lock
     private Peer to;
@@ -76,9 +94,14 @@ public final class Direction {
         pump(null);
     }
 
-    /** Plugs a per-message policy into this direction (set before the first frame). */
+    /** Plugs per-message policies into this direction (set before the first frame). */
     public void hook(MessageHook messageHook) {
         this.hook = messageHook;
+    }
+
+    /** What is in the hook slot ({@link MessageHook#NONE} without message policies). */
+    MessageHook hook() {
+        return hook;
     }
 
     // ---- the source's frames ---------------------------------------------------------------------
@@ -109,22 +132,37 @@ public final class Direction {
      * source that cannot be paused, only once the direction is back under its budget.
      */
     void forward(Frame frame) {
-        Frame f = frame.isData() ? hook.onFrame(frame) : frame;
-        if (f == null) {
-            return;
+        Frame f = frame;
+        long replacesHeld = 0;
+        MessageHook h = hook;
+        if (h != MessageHook.NONE && frame.isData()) {
+            f = h.onFrame(frame, holds);
+            replacesHeld = assembledBytes;
+            assembledBytes = 0;
+            if (f == null) {
+                budget.holdWhileOver(); // frames kept back count against the budget too
+                return;
+            }
         }
         Frame direct = null;
         synchronized (lock) {
             if (closed || released) {
+                budget.unhold(replacesHeld);
                 return; // data after a close is dropped, as RFC 6455 has it
             }
-            budget.take(f.length());
+            if (replacesHeld == 0) {
+                budget.take(f.length());
+            } else {
+                budget.takeHeld(f.length(), replacesHeld);
+            }
+            // a frame the hook made is the gateway's own: no container reuses its buffer
+            boolean copy = from == Side.CLIENT && f == frame;
             if (!pumping && queue.isEmpty() && canSend()) {
-                direct = from == Side.CLIENT && to.retainsBuffers() ? f.detached() : f;
+                direct = copy && to.retainsBuffers() ? f.detached() : f;
                 startSend();
                 pumping = true;
             } else {
-                queue.add(from == Side.CLIENT ? f.detached() : f);
+                queue.add(copy ? f.detached() : f);
             }
         }
         if (direct != null) {
@@ -281,7 +319,10 @@ public final class Direction {
         pump(null);
     }
 
-    /** Under the lock: what waits is dropped and its bytes given back (the budget's lock nests inside ours). */
+    /**
+     * Under the lock: what waits is dropped and its bytes given back, those held for assembly too (the budget's
+     * lock nests inside ours).
+     */
     private void dropQueued() {
         long bytes = 0;
         for (Frame f : queue) {
@@ -289,6 +330,7 @@ public final class Direction {
         }
         queue.clear();
         budget.give(bytes);
+        budget.unhold(Long.MAX_VALUE);
     }
 
     // ---- what keepalive, the admin API and metrics read -----------------------------------------

@@ -1,10 +1,15 @@
 package dev.wsgateway.relay;
 
 import dev.wsgateway.policy.Credentials;
+import dev.wsgateway.policy.message.Flow;
+import dev.wsgateway.policy.message.MessageChain;
+import dev.wsgateway.policy.message.MessageChains;
 import dev.wsgateway.relay.CloseCodes.Close;
 import dev.wsgateway.route.Route;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -105,7 +110,8 @@ public final class RelaySession {
      * How the pair ended, for metrics and the access log: who closed first ({@code client}, {@code backend},
      * {@code gateway}), the code that side sent or that the gateway sent the client, and why ({@code client},
      * {@code backend}, or the gateway's cause: {@code admin}, {@code expiry}, {@code revocation}, {@code idle},
-     * {@code keepalive}, {@code message_too_big}, {@code max_age}, {@code drain}, {@code shutdown}, {@code gateway}).
+     * {@code keepalive}, {@code message_too_big}, {@code max_age}, {@code drain}, {@code shutdown}, {@code policy} (a message policy's verdict),
+     * {@code policy_error} (a message policy failed), {@code gateway}).
      */
     public record Ending(String by, int code, String cause) {
     }
@@ -153,6 +159,27 @@ public final class RelaySession {
     private void endedBy(String by, int code, String cause) {
         if (ending == null && state.relaying()) {
             ending = new Ending(by, code, cause);
+        }
+    }
+
+    /**
+     * Plugs the route's message policies into the two directions: call before the backend connects (its frames
+     * may flow before the client's upgrade completed). A flow without policies keeps its direction's no-op slot.
+     *
+     * @param headers the handshake's headers (the HeaderSet), read-only, for the policies' context
+     */
+    public void messagePolicies(MessageChains chains, Map<String, List<String>> headers) {
+        if (chains.isEmpty()) {
+            return;
+        }
+        SessionContext context = new SessionContext(this, headers);
+        for (Side side : Side.values()) {
+            MessageChain chain = chains.of(side == Side.CLIENT ? Flow.CLIENT_TO_BACKEND : Flow.BACKEND_TO_CLIENT);
+            if (!chain.isEmpty()) {
+                direction(side).hook(new MessagePolicyHook(chain, context, route.maxBufferedMessageBytes(),
+                        (toSender, toOther, cause) -> close(cause, side == Side.CLIENT ? toSender : toOther,
+                                side == Side.CLIENT ? toOther : toSender)));
+            }
         }
     }
 

@@ -28,10 +28,12 @@ public record RouteDefinition(
         Integer maxMessageBytes,
         Integer maxInFlightBytes,
         Integer pingIntervalSeconds,
-        Integer maxSessionSeconds,
         boolean enabled,
         String description,
-        List<JsonObject> policies) {
+        List<JsonObject> policies,
+        List<JsonObject> messagePolicies,
+        Integer maxBufferedMessageBytes,
+        Integer maxSessionSeconds) {
 
     public static final int MAX_CONNECT_TIMEOUT_MILLIS = 120_000;
     public static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -40,28 +42,42 @@ public record RouteDefinition(
     public static final int MIN_IN_FLIGHT_BYTES = 1024;
     public static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
     public static final int MAX_PING_INTERVAL_SECONDS = 3600;
+    public static final int MAX_DESCRIPTION = 500;
     /** 30 days: longer-lived sessions can leave maxSessionSeconds at 0 (unlimited). */
     public static final int MAX_SESSION_SECONDS = 30 * 24 * 3600;
-    public static final int MAX_DESCRIPTION = 500;
+    /** The assembly limit's upper bound: a direction may hold this much of one message for whole-message policies. */
+    public static final int MAX_BUFFERED_MESSAGE_BYTES = 64 << 20;
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     // RFC 7230 token characters, which is what Sec-WebSocket-Protocol entries are made of.
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
     private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
-            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes", "pingIntervalSeconds", "maxSessionSeconds", "enabled", "description", "policies", "version");
+            "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes", "pingIntervalSeconds", "enabled", "description", "policies", "version",
+            "messagePolicies", "maxBufferedMessageBytes", "maxSessionSeconds");
 
     public RouteDefinition {
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
+        messagePolicies = List.copyOf(messagePolicies);
     }
 
     /** A definition that leaves the maximum session age to the gateway's default. */
     public RouteDefinition(String id, String path, URI backend, List<String> subprotocols, Integer connectTimeoutMillis,
                            Integer idleTimeoutSeconds, Integer maxMessageBytes, Integer maxInFlightBytes,
+                           Integer pingIntervalSeconds, boolean enabled, String description, List<JsonObject> policies,
+                           List<JsonObject> messagePolicies, Integer maxBufferedMessageBytes) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes,
+                maxInFlightBytes, pingIntervalSeconds, enabled, description, policies, messagePolicies,
+                maxBufferedMessageBytes, null);
+    }
+
+    /** A definition without message policies. */
+    public RouteDefinition(String id, String path, URI backend, List<String> subprotocols, Integer connectTimeoutMillis,
+                           Integer idleTimeoutSeconds, Integer maxMessageBytes, Integer maxInFlightBytes,
                            Integer pingIntervalSeconds, boolean enabled, String description, List<JsonObject> policies) {
-        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes, maxInFlightBytes,
-                pingIntervalSeconds, null, enabled, description, policies);
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes,
+                maxInFlightBytes, pingIntervalSeconds, enabled, description, policies, List.of(), null);
     }
 
     /** A definition that leaves the in-flight budget to the gateway's default. */
@@ -82,11 +98,18 @@ public record RouteDefinition(
     }
 
     public static RouteDefinition fromJson(JsonObject json) {
-        return fromJson(json, PolicyCheck.NONE);
+        return fromJson(json, PolicyCheck.NONE, PolicyCheck.NONE);
     }
 
-    /** Parses and validates, policies with {@code policyCheck}; every problem found is reported at once. */
     public static RouteDefinition fromJson(JsonObject json, PolicyCheck policyCheck) {
+        return fromJson(json, policyCheck, PolicyCheck.NONE);
+    }
+
+    /**
+     * Parses and validates, policies with {@code policyCheck} and message policies with {@code messagePolicyCheck}
+     * (field names like {@code messagePolicies[0].maxBytes}); every problem found is reported at once.
+     */
+    public static RouteDefinition fromJson(JsonObject json, PolicyCheck policyCheck, PolicyCheck messagePolicyCheck) {
         JsonFields f = new JsonFields(json, "");
         for (String name : json.keySet()) {
             if (!KNOWN_FIELDS.contains(name)) {
@@ -111,21 +134,27 @@ public record RouteDefinition(
         Integer maxBytes = f.integer("maxMessageBytes", 1, MAX_MESSAGE_BYTES);
         Integer inFlight = f.integer("maxInFlightBytes", MIN_IN_FLIGHT_BYTES, MAX_IN_FLIGHT_BYTES);
         Integer ping = f.integer("pingIntervalSeconds", 0, MAX_PING_INTERVAL_SECONDS);
-        Integer maxAge = f.integer("maxSessionSeconds", 0, MAX_SESSION_SECONDS);
         Boolean enabled = f.bool("enabled");
         String description = f.string("description", false);
         if (description != null && description.length() > MAX_DESCRIPTION) {
             f.error("description", "must be at most " + MAX_DESCRIPTION + " characters");
         }
-        List<JsonObject> policies = policies(f);
+        List<JsonObject> policies = policies(f, "policies");
         if (policies != null) {
             f.errors().addAll(policyCheck.problems(policies));
         }
+        List<JsonObject> messagePolicies = policies(f, "messagePolicies");
+        if (messagePolicies != null) {
+            f.errors().addAll(messagePolicyCheck.problems(messagePolicies));
+        }
+        Integer buffered = f.integer("maxBufferedMessageBytes", 1, MAX_BUFFERED_MESSAGE_BYTES);
+        Integer maxAge = f.integer("maxSessionSeconds", 0, MAX_SESSION_SECONDS);
         if (!f.errors().isEmpty()) {
             throw new InvalidRouteException(f.errors());
         }
-        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, inFlight, ping, maxAge,
-                enabled == null || enabled, description, policies == null ? List.of() : policies);
+        return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, inFlight, ping,
+                enabled == null || enabled, description, policies == null ? List.of() : policies,
+                messagePolicies == null ? List.of() : messagePolicies, buffered, maxAge);
     }
 
     private static URI backendUri(JsonFields f, String text) {
@@ -177,20 +206,23 @@ public record RouteDefinition(
         return new ArrayList<>(seen);
     }
 
-    /** The "policies" array's entries, each an object naming its "type"; null when the array is malformed. */
-    private static List<JsonObject> policies(JsonFields f) {
-        JsonValue value = f.json().get("policies");
+    /**
+     * A policy array's entries ({@code policies} or {@code messagePolicies}), each an object naming its "type";
+     * null when the array is malformed.
+     */
+    private static List<JsonObject> policies(JsonFields f, String field) {
+        JsonValue value = f.json().get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return List.of();
         }
         if (!(value instanceof JsonArray array)) {
-            f.error("policies", "must be an array of policy objects");
+            f.error(field, "must be an array of policy objects");
             return null;
         }
         List<JsonObject> policies = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof JsonObject o) || !(o.get("type") instanceof JsonString)) {
-                f.error("policies[" + i + "]", "must be an object with a string \"type\"");
+                f.error(field + "[" + i + "]", "must be an object with a string \"type\"");
                 return null;
             }
             policies.add(o);
@@ -207,13 +239,15 @@ public record RouteDefinition(
                 maxMessageBytes != null ? maxMessageBytes : defaults.maxMessageBytes(),
                 maxInFlightBytes != null ? maxInFlightBytes : defaults.maxInFlightBytes(),
                 pingIntervalSeconds != null ? pingIntervalSeconds : defaults.pingIntervalSeconds(),
-                maxSessionSeconds != null ? maxSessionSeconds : defaults.maxSessionSeconds(),
-                enabled, policies, version);
+                enabled, policies, version, messagePolicies,
+                maxBufferedMessageBytes != null ? maxBufferedMessageBytes : defaults.maxBufferedMessageBytes(),
+                maxSessionSeconds != null ? maxSessionSeconds : defaults.maxSessionSeconds());
     }
 
     public RouteDefinition withId(String newId) {
         return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
-                maxMessageBytes, maxInFlightBytes, pingIntervalSeconds, maxSessionSeconds, enabled, description, policies);
+                maxMessageBytes, maxInFlightBytes, pingIntervalSeconds, enabled, description, policies,
+                messagePolicies, maxBufferedMessageBytes, maxSessionSeconds);
     }
 
     public JsonObjectBuilder toJson() {
@@ -237,15 +271,21 @@ public record RouteDefinition(
         if (pingIntervalSeconds != null) {
             b.add("pingIntervalSeconds", pingIntervalSeconds);
         }
-        if (maxSessionSeconds != null) {
-            b.add("maxSessionSeconds", maxSessionSeconds);
-        }
         b.add("enabled", enabled);
         if (description != null) {
             b.add("description", description);
         }
         if (!policies.isEmpty()) {
             b.add("policies", Json.createArrayBuilder(policies));
+        }
+        if (!messagePolicies.isEmpty()) {
+            b.add("messagePolicies", Json.createArrayBuilder(messagePolicies));
+        }
+        if (maxBufferedMessageBytes != null) {
+            b.add("maxBufferedMessageBytes", maxBufferedMessageBytes);
+        }
+        if (maxSessionSeconds != null) {
+            b.add("maxSessionSeconds", maxSessionSeconds);
         }
         return b;
     }

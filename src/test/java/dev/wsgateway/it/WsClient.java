@@ -3,7 +3,9 @@ package dev.wsgateway.it;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +52,17 @@ final class WsClient implements AutoCloseable {
         if (!subprotocols.isEmpty()) {
             builder.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
-        socket = builder.buildAsync(uri, new Listener()).get(35, TimeUnit.SECONDS);
+        try {
+            socket = builder.buildAsync(uri, new Listener()).get(35, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                // The JDK's message says only "Unexpected HTTP response status code": name the answer
+                HttpResponse<?> response = refused.getResponse();
+                throw new AssertionError("handshake to " + uri + " refused: " + response.statusCode() + " "
+                        + response.headers().map() + " " + response.body(), refused);
+            }
+            throw e;
+        }
     }
 
     static WsClient connect(String uri, String... subprotocols) throws Exception {

@@ -129,4 +129,15 @@ class GatewayMetersTest {
         String text = scrape(null);
         assertTrue(!text.contains("ws_gateway_closes_total"), text);
     }
+
+    @Test
+    void countsMessagePolicyVerdictsByRoutePolicyDirectionAndVerdictOnlyOnceAsked() throws Exception {
+        assertTrue(!scrape(null).contains("ws_gateway_message_policy_verdicts_total"), "nothing before a verdict");
+        Runnable drops = meters.messagePolicyVerdict("chat", "messageSize", dev.wsgateway.policy.message.Flow.BACKEND_TO_CLIENT, "close");
+        drops.run();
+        drops.run();
+        String text = scrape(null);
+        assertTrue(text.contains("ws_gateway_message_policy_verdicts_total{direction=\"backend_to_client\",policy=\"messageSize\","
+                + "route=\"chat\",verdict=\"close\"} 2.0"), text);
+    }
 }

@@ -72,7 +72,7 @@ class SessionRegistryTest {
     @Test
     void aRouteWithAMaximumAgeClosesItsSessionsWith1001AtThatAge() throws InterruptedException {
         Route aged = new Route("aged", "/aged", URI.create("ws://127.0.0.1:9/x"), List.of(), 1000, 60, 1024,
-                Route.DEFAULT_MAX_IN_FLIGHT_BYTES, 0, 1, true, List.of(), 1);
+                Route.DEFAULT_MAX_IN_FLIGHT_BYTES, 0, true, List.of(), 1, List.of(), Route.DEFAULT_MAX_BUFFERED_MESSAGE_BYTES, 1);
         try (SessionRegistry withoutJitter = new SessionRegistry(s -> { }, new SessionLifetime(0, new java.util.Random()))) {
             RelaySession s = withoutJitter.open(aged, "192.0.2.1", Credentials.ANONYMOUS, List.of());
             FakePeer client = new FakePeer("client");
@@ -84,6 +84,7 @@ class SessionRegistryTest {
             assertTrue(client.awaitFirstEvent(), "the client was closed");
             long tookMillis = (System.nanoTime() - opened) / 1_000_000;
             assertEquals(List.of("close 1001 session reached its maximum age"), client.events());
+            assertTrue(backend.awaitFirstEvent(), "the backend was closed");
             assertEquals(List.of("close 1001 session reached its maximum age"), backend.events());
             assertTrue(tookMillis >= 900, "not before its age: " + tookMillis + " ms");
             s.sideEnded(Side.CLIENT, CloseCodes.GOING_AWAY, "");

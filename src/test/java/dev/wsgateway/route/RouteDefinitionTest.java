@@ -283,7 +283,7 @@ class RouteDefinitionTest {
 
     @Test
     void theMaximumSessionAgeIsTheGatewayDefaultUnlessTheRouteSetsOneAndIsShownAsWritten() {
-        RouteDefaults defaults = new RouteDefaults(5_000, 300, 65_536, 65_536, 30, 7200, List.of());
+        RouteDefaults defaults = new RouteDefaults(5_000, 300, 65_536, 65_536, 30, List.of(), 1 << 20, 7200);
         RouteDefinition unset = RouteDefinition.fromJson(minimal().build());
         RouteDefinition unlimited = RouteDefinition.fromJson(minimal().add("maxSessionSeconds", 0).build());
         RouteDefinition set = RouteDefinition.fromJson(minimal().add("maxSessionSeconds", 2).build());
@@ -441,6 +441,49 @@ class RouteDefinitionTest {
 
         assertEquals(d, back);
         assertEquals("wss://backend.example:8443/a%20b?x=1&y=%2F", written.getString("backend"));
+    }
+
+    @Test
+    void messagePoliciesAndTheAssemblyLimitRoundTripAndCompileWithTheGatewayDefault() {
+        JsonObject entry = json("{\"type\":\"messageSize\",\"direction\":\"both\",\"maxBytes\":10}");
+        RouteDefinition d = RouteDefinition.fromJson(minimal()
+                .add("messagePolicies", Json.createArrayBuilder().add(entry))
+                .add("maxBufferedMessageBytes", 4096).build());
+
+        JsonObject written = d.toJson().build();
+        assertEquals(d, RouteDefinition.fromJson(json(written.toString())));
+        assertEquals(List.of(entry), d.compile(1, DEFAULTS).messagePolicies());
+        assertEquals(4096, d.compile(1, DEFAULTS).maxBufferedMessageBytes());
+
+        RouteDefinition unset = RouteDefinition.fromJson(minimal().build());
+        assertFalse(unset.toJson().build().containsKey("messagePolicies"));
+        assertFalse(unset.toJson().build().containsKey("maxBufferedMessageBytes"));
+        assertEquals(Route.DEFAULT_MAX_BUFFERED_MESSAGE_BYTES, unset.compile(1, DEFAULTS).maxBufferedMessageBytes());
+    }
+
+    @Test
+    void rejectsMalformedMessagePoliciesAndAnAssemblyLimitOutOfRange() {
+        assertEquals("must be an object with a string \"type\"", onlyErrorFor(minimal()
+                .add("messagePolicies", Json.createArrayBuilder().add(1)).build(), "messagePolicies[0]").message());
+        assertEquals("must be between 1 and " + RouteDefinition.MAX_BUFFERED_MESSAGE_BYTES, onlyErrorFor(minimal()
+                .add("maxBufferedMessageBytes", 0).build(), "maxBufferedMessageBytes").message());
+    }
+
+    @Test
+    void passesTheMessagePoliciesToTheirOwnCheck() {
+        List<FieldError> errors = rejectedWith(minimal().add("messagePolicies",
+                Json.createArrayBuilder().add(json("{\"type\":\"x\"}"))).build());
+        assertEquals(List.of(new FieldError("messagePolicies[0].type", "checked")), errors);
+    }
+
+    private static List<FieldError> rejectedWith(JsonObject json) {
+        try {
+            RouteDefinition.fromJson(json, RouteDefinition.PolicyCheck.NONE,
+                    entries -> List.of(new FieldError("messagePolicies[0].type", "checked")));
+        } catch (InvalidRouteException e) {
+            return e.errors();
+        }
+        throw new AssertionError("accepted");
     }
 
     @Test

@@ -81,6 +81,22 @@ class RouteStoreTest {
     }
 
     @Test
+    void messagePoliciesAndTheAssemblyLimitSurviveTheRouteFile() throws IOException {
+        jakarta.json.JsonObject entry = jakarta.json.Json.createObjectBuilder().add("type", "messageSize")
+                .add("direction", "clientToBackend").add("maxBytes", 10).build();
+        RouteDefinition d = new RouteDefinition("mp", "/mp", URI.create("ws://127.0.0.1:9000/mp"), List.of(), null,
+                null, null, null, null, true, null, List.of(), List.of(entry), 2048);
+        loadedStore().create(d);
+
+        RouteStore reloaded = loadedStore();
+
+        assertEquals(d, reloaded.get("mp").orElseThrow().definition());
+        Route route = reloaded.route("mp").orElseThrow();
+        assertEquals(List.of(entry), route.messagePolicies());
+        assertEquals(2048, route.maxBufferedMessageBytes());
+    }
+
+    @Test
     void doesNotReseedAStoreThatHoldsZeroRoutes() throws IOException {
         Supplier<List<RouteDefinition>> seeds = () -> List.of(def("echo", "/echo"));
         RouteStore first = loadedStore(seeds);
@@ -298,7 +314,7 @@ class RouteStoreTest {
     void theMaximumSessionAgeSurvivesTheFile() throws IOException {
         RouteFile file = new RouteFile(dir);
         RouteDefinition aged = new RouteDefinition("aged", "/aged", URI.create("ws://127.0.0.1:9000/aged"), List.of(),
-                null, null, null, null, null, 90, true, null, List.of());
+                null, null, null, null, null, true, null, List.of(), List.of(), null, 90);
 
         file.save(List.of(new StoredRoute(aged, 1)));
 
