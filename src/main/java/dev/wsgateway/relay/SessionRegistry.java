@@ -143,6 +143,7 @@ public final class SessionRegistry implements AutoCloseable {
     /** One pass of the timer; public for tests that drive time themselves. */
     public void sweep(long nowNanos) {
         for (RelaySession s : sessions.values()) {
+            s.expirePushes(nowNanos);
             RelaySession.State state = s.state();
             if (state == RelaySession.State.OPEN) {
                 int idleSeconds = s.route().idleTimeoutSeconds();
