@@ -356,7 +356,7 @@ public final class Direction {
     }
 
     /** Between the first and the last frame of a fragmented message from the source. */
-    boolean midMessage() {
+    public boolean midMessage() {
         return midMessage;
     }
 
