@@ -90,6 +90,11 @@ public final class Pushes {
         done.complete(queued ? Outcome.QUEUED : Outcome.CLOSED);
     }
 
+    /** Whether a push waits for the source's message to end. */
+    synchronized boolean waiting() {
+        return waiting != null;
+    }
+
     /** A waiting push past its deadline is dropped (from the session timer). */
     void expire(long nowNanos) {
         finishWaiting(Outcome.NO_BOUNDARY, nowNanos, false);

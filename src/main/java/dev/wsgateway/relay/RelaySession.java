@@ -354,6 +354,11 @@ public final class RelaySession {
         return (to == Side.BACKEND ? toBackend : toClient).push(message, maxWaitNanos);
     }
 
+    /** Pushed messages waiting for a message boundary, both ways (0 to 2). */
+    public int pushesWaiting() {
+        return (toBackend.waiting() ? 1 : 0) + (toClient.waiting() ? 1 : 0);
+    }
+
     /** Drops pushes that waited past their deadline for a message boundary (from the session timer). */
     void expirePushes(long nowNanos) {
         toBackend.expire(nowNanos);
