@@ -76,11 +76,27 @@ class PushIT extends GatewayTestBase {
 
     @Test
     void aPushToTheBackendWaitsForTheFragmentedMessageUnderWay() throws Exception {
+        pushWaitsForTheEndOfAFragmentedMessage("backend");
+    }
+
+    @Test
+    void aPushToTheClientWaitsForTheFragmentedMessageUnderWay() throws Exception {
+        pushWaitsForTheEndOfAFragmentedMessage("client");
+    }
+
+    /**
+     * The client sends the first fragment (the backend echoes it, so a fragmented message is under way both
+     * ways), the push waits, the client sends the last fragment: the client sees the whole echo, then the push
+     * (directly, or echoed by the backend).
+     */
+    private void pushWaitsForTheEndOfAFragmentedMessage(String to) throws Exception {
         try (WsClient client = WsClient.connect(ws("/push/echo"))) {
             String session = onlySession();
             client.sendTextPart("first-", false);
+            Await.until("the echo's first fragment went to the client", Duration.ofSeconds(10),
+                    () -> client.partsReceived == 1);
             CompletableFuture<HttpResponse<String>> pushed =
-                    pushLater(session, "{\"to\":\"backend\",\"text\":\"pushed\"}");
+                    pushLater(session, "{\"to\":\"" + to + "\",\"text\":\"pushed\"}");
             Await.until("the push waits for the message's end", Duration.ofSeconds(10),
                     () -> pushesWaiting(session) == 1);
 
@@ -93,22 +109,16 @@ class PushIT extends GatewayTestBase {
     }
 
     @Test
-    void aPushToTheClientWaitsForTheFragmentedMessageUnderWay() throws Exception {
+    void aCrossSitePushIsRefusedAndSendsNothing() throws Exception {
         try (WsClient client = WsClient.connect(ws("/push/echo"))) {
             String session = onlySession();
-            client.sendTextPart("first-", false);
-            Await.until("the echo's first fragment went to the client", Duration.ofSeconds(10),
-                    () -> client.partsReceived == 1);
-            CompletableFuture<HttpResponse<String>> pushed =
-                    pushLater(session, "{\"to\":\"client\",\"text\":\"pushed\"}");
-            Await.until("the push waits for the message's end", Duration.ofSeconds(10),
-                    () -> pushesWaiting(session) == 1);
+            HttpResponse<String> forged = admin().as("POST", "/api/admin/sessions/" + session + "/messages",
+                    "{\"to\":\"client\",\"text\":\"forged\"}", "Origin", "http://evil.example",
+                    "Sec-Fetch-Site", "cross-site", "Sec-Fetch-Mode", "no-cors");
+            assertEquals(403, forged.statusCode(), forged.body());
 
-            client.sendTextPart("last", true);
-
-            assertEquals(202, pushed.get(10, TimeUnit.SECONDS).statusCode());
-            assertEquals("first-last", client.nextText());
-            assertEquals("pushed", client.nextText());
+            assertEquals(202, push(session, "{\"to\":\"client\",\"text\":\"genuine\"}").statusCode());
+            assertEquals("genuine", client.nextText(), "the forged push was not sent before it");
         }
     }
 
