@@ -30,7 +30,7 @@ public final class RouteTrace {
         this.maxSessions = maxSessions;
     }
 
-    /** Takes a new session's trace if there is room; the trace evicted to make room, or null. */
+    /** Takes a new session's trace if there is room (false if not); a trace evicted to make room goes to {@code evicted}. */
     synchronized boolean admit(SessionTrace trace, List<SessionTrace> evicted) {
         if (sessions.size() >= maxSessions) {
             Iterator<SessionTrace> it = sessions.values().iterator();
