@@ -30,11 +30,16 @@ final class JsonText {
 
     /** The value {@code text} holds. */
     static JsonNode parse(String text) throws Invalid {
+        JsonNode node;
         try {
-            return MAPPER.readTree(text);
+            node = MAPPER.readTree(text);
         } catch (JacksonException e) {
             throw invalid(e);
         }
+        if (node == null || node.isMissingNode()) { // Jackson's answer to no content at all
+            throw new Invalid("invalid JSON: empty message");
+        }
+        return node;
     }
 
     /** Null when {@code text} is one well-formed JSON value, else why not; builds no tree. */
