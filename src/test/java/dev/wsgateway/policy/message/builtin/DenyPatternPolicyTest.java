@@ -1,0 +1,108 @@
+package dev.wsgateway.policy.message.builtin;
+
+import static dev.wsgateway.policy.message.builtin.MessagePolicyTestSupport.BOTH;
+import static dev.wsgateway.policy.message.builtin.MessagePolicyTestSupport.assertClose;
+import static dev.wsgateway.policy.message.builtin.MessagePolicyTestSupport.error;
+import static dev.wsgateway.policy.message.builtin.MessagePolicyTestSupport.json;
+import static dev.wsgateway.policy.message.builtin.MessagePolicyTestSupport.policy;
+import static dev.wsgateway.policy.message.builtin.MessagePolicyTestSupport.problems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.wsgateway.policy.message.Flow;
+import dev.wsgateway.policy.message.Message;
+import dev.wsgateway.policy.message.Verdict;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DenyPatternPolicyTest {
+    private final DenyPatternPolicyFactory factory = new DenyPatternPolicyFactory();
+    private final TestMessageContext session = TestMessageContext.anonymous("s1", "10.0.0.1");
+
+    private Verdict send(DenyPatternPolicy policy, String text) {
+        return policy.onMessage(Message.text(Flow.BACKEND_TO_CLIENT, text), session);
+    }
+
+    @Test
+    void closesWith1008NamingThePatternsIndexNotTheText() {
+        DenyPatternPolicy policy = policy(factory, BOTH, "{'patterns': ['(?i)drop\\\\s+table', '<script']}");
+        assertClose(1008, "message matches denied pattern 0", send(policy, "x'; DROP  TABLE users; --"));
+        assertClose(1008, "message matches denied pattern 1", send(policy, "hello <script>alert(1)</script>"));
+        assertEquals(Verdict.FORWARD, send(policy, "drop the table, please"));
+    }
+
+    @Test
+    void dropsInsteadWhenConfigured() {
+        DenyPatternPolicy policy = policy(factory, BOTH, "{'patterns': ['secret'], 'action': 'drop'}");
+        assertEquals(Verdict.drop("message matches denied pattern 0"), send(policy, "the secret is 42"));
+    }
+
+    @Test
+    void binaryMessagesAreNotSearched() {
+        DenyPatternPolicy policy = policy(factory, BOTH, "{'patterns': ['.']}");
+        assertEquals(Verdict.FORWARD, policy.onMessage(Message.binary(Flow.CLIENT_TO_BACKEND,
+                ByteBuffer.wrap("anything".getBytes())), session));
+        assertClose(1008, "message matches denied pattern 0", send(policy, "anything"));
+    }
+
+    @Test
+    void aCatastrophicPatternIsStoppedAndCountsAsAMatch() {
+        // (.*a){12}$ tries about n^12 ways on 60 a's and a '!': without the deadline it would not return in any
+        // useful time. ^(a+)+\1b backtracks exponentially (the back reference defeats the JDK's loop memo).
+        DenyPatternPolicy policy = policy(factory, BOTH, "{'patterns': ['harmless', '(.*a){12}$'], 'timeoutMillis': 20}");
+        assertClose(1008, "denied pattern 1 timed out (counted as a match)", send(policy, "a".repeat(60) + "!"));
+        DenyPatternPolicy dropping = policy(factory, BOTH,
+                "{'patterns': ['^(a+)+\\\\1b'], 'action': 'drop', 'timeoutMillis': 1}");
+        assertEquals(Verdict.drop("denied pattern 0 timed out (counted as a match)"),
+                send(dropping, "a".repeat(60) + "!"));
+    }
+
+    @Test
+    void theClassicNestedQuantifierReturnsOnThisJdk() {
+        // Since JDK 9 the matcher memoizes greedy group loops, so (a+)+$ fails fast here; it must simply return.
+        DenyPatternPolicy policy = policy(factory, BOTH, "{'patterns': ['(a+)+$'], 'timeoutMillis': 50}");
+        Verdict verdict = send(policy, "a".repeat(40) + "!");
+        assertEquals(true, verdict == Verdict.FORWARD || verdict instanceof Verdict.Close, verdict.toString());
+    }
+
+    @Test
+    void theDeadlineTextStopsOnlyOnceItsDeadlineHasPassed() {
+        DeadlineText late = new DeadlineText("x".repeat(10), System.nanoTime() - 1);
+        for (int i = 0; i < DeadlineText.CHECK_EVERY - 1; i++) {
+            late.charAt(i % 10); // the clock is not read yet
+        }
+        assertThrows(DeadlineText.TimedOut.class, () -> late.charAt(0));
+        DeadlineText early = new DeadlineText("xyz", System.nanoTime() + 60_000_000_000L);
+        for (int i = 0; i < 3 * DeadlineText.CHECK_EVERY; i++) {
+            early.charAt(i % 3);
+        }
+        assertEquals("yz", early.subSequence(1, 3).toString());
+        assertEquals(3, early.length());
+    }
+
+    @Test
+    void describesItsSettings() {
+        assertEquals(json("{'patterns': ['a+b', 'c'], 'action': 'close', 'timeoutMillis': 50}"),
+                policy(factory, BOTH, "{'patterns': ['a+b', 'c']}").describe());
+        assertEquals(json("{'patterns': ['x'], 'action': 'drop', 'timeoutMillis': 5}"),
+                policy(factory, BOTH, "{'patterns': ['x'], 'action': 'drop', 'timeoutMillis': 5}").describe());
+    }
+
+    @Test
+    void reportsBadSettings() {
+        assertEquals(List.of(error("patterns", "is required: an array of regular expressions")), problems(factory, "{}"));
+        assertEquals(List.of(error("patterns", "must be an array of regular expressions")),
+                problems(factory, "{'patterns': 'a'}"));
+        assertEquals(List.of(error("patterns", "must list 1 to 100 regular expressions")),
+                problems(factory, "{'patterns': []}"));
+        assertEquals(List.of(error("patterns[1]", "is not a valid regular expression: Unclosed group near index 3"),
+                        error("patterns[2]", "must be a non-empty string"), error("patterns[3]", "must be a non-empty string")),
+                problems(factory, "{'patterns': ['ok', '(ab', 5, '']}"));
+        assertEquals(List.of(error("action", "must be close or drop"), error("timeoutMillis", "must be between 1 and 1000")),
+                problems(factory, "{'patterns': ['x'], 'action': 'log', 'timeoutMillis': 0}"));
+        assertEquals(List.of(error("timeoutMillis", "must be between 1 and 1000")),
+                problems(factory, "{'patterns': ['x'], 'timeoutMillis': 1001}"));
+        assertEquals(List.of(error("flags", "unknown field")), problems(factory, "{'patterns': ['x'], 'flags': 'i'}"));
+    }
+}
