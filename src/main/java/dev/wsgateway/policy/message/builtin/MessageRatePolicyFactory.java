@@ -18,8 +18,9 @@ import java.util.Set;
 /**
  * {@code {"type": "messageRate", "direction": "clientToBackend", "messagesPerSecond": 50, "burst": 100,
  * "bytesPerSecond": 65536, "bytesBurst": 262144, "per": "session", "action": "drop"}}: see
- * {@link MessageRatePolicy}. At least one of {@code messagesPerSecond} (1 to 10^9) and {@code bytesPerSecond}
- * (1 to 10^12); {@code burst} and {@code bytesBurst} default to the rate and need it; {@code per} is
+ * {@link MessageRatePolicy}. At least one of {@code messagesPerSecond} and {@code bytesPerSecond} (each 1 to
+ * 10^9, Bucket4j's fastest refill); {@code burst} (up to 10^9) and {@code bytesBurst} (up to 10^12) default to the
+ * rate and need it; {@code per} is
  * {@code session} (default) or {@code identity}; {@code action} {@code drop} (default) or {@code close}.
  *
  * <p>One instance per application: it owns the per-identity buckets, so counts carry over when a route's
@@ -30,8 +31,9 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class MessageRatePolicyFactory implements MessagePolicyFactory {
-    static final long MAX_MESSAGES = 1_000_000_000L;
-    static final long MAX_BYTES = 1_000_000_000_000L;
+    /** Bucket4j refills at most one token a nanosecond. */
+    static final long MAX_RATE = 1_000_000_000L;
+    static final long MAX_BYTES_BURST = 1_000_000_000_000L;
     private static final Set<String> FIELDS = Set.of("messagesPerSecond", "burst", "bytesPerSecond", "bytesBurst",
             "per", "action");
     static final String MAX_TRACKED_IDENTITIES = "gateway.rate-limit.max-tracked-identities";
@@ -66,8 +68,8 @@ public class MessageRatePolicyFactory implements MessagePolicyFactory {
     @Override
     public MessagePolicy create(Set<Flow> flows, JsonFields settings) {
         settings.rejectUnknown(FIELDS);
-        Rate messages = rate(settings, "messagesPerSecond", "burst", MAX_MESSAGES);
-        Rate bytes = rate(settings, "bytesPerSecond", "bytesBurst", MAX_BYTES);
+        Rate messages = rate(settings, "messagesPerSecond", "burst", MAX_RATE);
+        Rate bytes = rate(settings, "bytesPerSecond", "bytesBurst", MAX_BYTES_BURST);
         if (!settings.has("messagesPerSecond") && !settings.has("bytesPerSecond")) {
             settings.error("messagesPerSecond", "a messageRate entry needs messagesPerSecond, bytesPerSecond or both");
         }
@@ -88,9 +90,9 @@ public class MessageRatePolicyFactory implements MessagePolicyFactory {
         return new MessageRatePolicy(flows, messages, bytes, per, action, identityBuckets, clock);
     }
 
-    private static Rate rate(JsonFields settings, String rateName, String burstName, long max) {
-        Long rate = settings.longValue(rateName, 1, max);
-        Long burst = settings.longValue(burstName, 1, max);
+    private static Rate rate(JsonFields settings, String rateName, String burstName, long maxBurst) {
+        Long rate = settings.longValue(rateName, 1, MAX_RATE);
+        Long burst = settings.longValue(burstName, 1, maxBurst);
         if (settings.has(burstName) && !settings.has(rateName)) {
             settings.error(burstName, "needs " + rateName);
             return null;

@@ -170,6 +170,16 @@ class MessageRatePolicyTest {
     }
 
     @Test
+    void theFastestRatesTheFactoryAcceptsMakeBuckets() {
+        MessageRatePolicy policy = policy(factory, CLIENT_TO_BACKEND, "{'messagesPerSecond': 1000000000,"
+                + " 'burst': 1000000000, 'bytesPerSecond': 1000000000, 'bytesBurst': 1000000000000}");
+        assertEquals(Verdict.FORWARD, send(policy, session, 1000));
+        MessageRatePolicy perIdentity = policy(factory, CLIENT_TO_BACKEND, "{'messagesPerSecond': 1000000000,"
+                + " 'bytesPerSecond': 1000000000, 'per': 'identity'}");
+        assertEquals(Verdict.FORWARD, send(perIdentity, session, 1000));
+    }
+
+    @Test
     void describesItsEffectiveSettings() {
         assertEquals(json("{'messagesPerSecond': 50, 'burst': 50, 'per': 'session', 'action': 'drop'}"),
                 policy(factory, CLIENT_TO_BACKEND, "{'messagesPerSecond': 50}").describe());
@@ -187,8 +197,12 @@ class MessageRatePolicyTest {
         assertEquals(List.of(error("bytesBurst", "needs bytesPerSecond")),
                 problems(factory, "{'bytesBurst': 5, 'messagesPerSecond': 9}"));
         assertEquals(List.of(error("messagesPerSecond", "must be between 1 and 1000000000"),
-                        error("burst", "must be an integer"), error("bytesPerSecond", "must be between 1 and 1000000000000")),
-                problems(factory, "{'messagesPerSecond': 0, 'burst': 1.5, 'bytesPerSecond': 1000000000001}"));
+                        error("burst", "must be an integer"), error("bytesPerSecond", "must be between 1 and 1000000000"),
+                        error("bytesBurst", "must be between 1 and 1000000000000")),
+                problems(factory, "{'messagesPerSecond': 0, 'burst': 1.5, 'bytesPerSecond': 1000000001,"
+                        + " 'bytesBurst': 1000000000001}"));
+        assertEquals(List.of(), problems(factory, "{'messagesPerSecond': 1000000000, 'burst': 1000000000,"
+                + " 'bytesPerSecond': 1000000000, 'bytesBurst': 1000000000000}"));
         assertEquals(List.of(error("per", "must be session or identity"), error("action", "must be drop or close")),
                 problems(factory, "{'messagesPerSecond': 1, 'per': 'route', 'action': 'reject'}"));
         assertEquals(List.of(error("per", "must be a string")), problems(factory, "{'messagesPerSecond': 1, 'per': 1}"));
