@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * or the sender closed with 1008 and a reason that names the pattern by its index, never the text. Binary
  * messages are not searched and pass.
  *
- * <p>All patterns together get {@code timeoutMillis} per message ({@link DeadlineText}); a search still running
+ * <p>All patterns together get {@code timeoutMillis} of the relay thread's CPU time per message
+ * ({@link DeadlineText}); a search still running
  * then is stopped and counts as a match of that pattern (fail closed: a message that cannot be checked in time is
  * not let through), with a reason that says it timed out.
  */
@@ -45,7 +46,7 @@ public final class DenyPatternPolicy implements WholeMessagePolicy {
         if (!message.isText()) {
             return Verdict.FORWARD;
         }
-        DeadlineText text = new DeadlineText(message.text(), System.nanoTime() + timeoutNanos);
+        DeadlineText text = new DeadlineText(message.text(), timeoutNanos);
         for (int i = 0; i < patterns.size(); i++) {
             try {
                 if (patterns.get(i).matcher(text).find()) {
