@@ -3,13 +3,12 @@ package dev.wsgateway.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
-import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.MessagePolicyFactory;
 import dev.wsgateway.policy.message.Verdict;
 import dev.wsgateway.policy.message.WholeMessagePolicy;
+import dev.wsgateway.policy.message.builtin.TestMessageContext;
 import dev.wsgateway.route.FieldError;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.inject.Any;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -41,8 +38,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MessageLibrariesIT {
     @Deployment
     static WebArchive deployment() {
-        return Deployments.gatewayWar().addClass(MessageLibrariesIT.class);
+        return Deployments.gatewayWar().addClasses(MessageLibrariesIT.class, TestMessageContext.class);
     }
+
+    private static final TestMessageContext ALICE = TestMessageContext.user("s1", "alice", Map.of());
 
     @Inject
     @Any
@@ -61,7 +60,7 @@ class MessageLibrariesIT {
         WholeMessagePolicy schema = build("jsonSchema",
                 "{\"schema\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\"}}}}");
         Verdict.Close close = assertInstanceOf(Verdict.Close.class,
-                schema.onMessage(Message.text(Flow.CLIENT_TO_BACKEND, "{\"n\": \"x\"}"), new Session()));
+                schema.onMessage(Message.text(Flow.CLIENT_TO_BACKEND, "{\"n\": \"x\"}"), ALICE));
         assertEquals(1008, close.code());
         assertEquals("/n: string found, integer expected", close.reason());
     }
@@ -70,7 +69,7 @@ class MessageLibrariesIT {
     void aMessageIsRewrittenWithTheBundledJackson() {
         WholeMessagePolicy inject = build("inject", "{\"fields\": {\"user\": \"principal\"}}");
         Verdict.Replace replace = assertInstanceOf(Verdict.Replace.class,
-                inject.onMessage(Message.text(Flow.CLIENT_TO_BACKEND, "{\"user\": \"mallory\", \"a\": 1}"), new Session()));
+                inject.onMessage(Message.text(Flow.CLIENT_TO_BACKEND, "{\"user\": \"mallory\", \"a\": 1}"), ALICE));
         assertEquals("{\"a\":1,\"user\":\"alice\"}", replace.message().text());
     }
 
@@ -87,41 +86,5 @@ class MessageLibrariesIT {
                 new JsonFields(json, "", errors));
         assertEquals(List.of(), errors);
         return policy;
-    }
-
-    /** Alice's session. */
-    static final class Session implements MessageContext {
-        private final Map<Object, Object> state = new ConcurrentHashMap<>();
-
-        @Override
-        public String routeId() {
-            return "chat";
-        }
-
-        @Override
-        public String sessionId() {
-            return "s1";
-        }
-
-        @Override
-        public String clientAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Map<String, List<String>> headers() {
-            return Map.of();
-        }
-
-        @Override
-        public Credentials credentials() {
-            return new Credentials("alice", "basic", null, "alice", null, null, false, Map.of());
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T> T state(Object owner, Supplier<T> initial) {
-            return (T) state.computeIfAbsent(owner, o -> initial.get());
-        }
     }
 }

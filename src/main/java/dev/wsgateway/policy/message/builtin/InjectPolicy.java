@@ -4,7 +4,6 @@ import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.Verdict;
-import dev.wsgateway.policy.message.WholeMessagePolicy;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -23,35 +22,23 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Text that is not JSON: 1007. JSON that is not an object (an array, a string): 1008 with {@code nonObject}
  * {@code reject} (the default), passed on unchanged with {@code forward}. Binary messages: {@link OnBinary}.
  */
-public final class InjectPolicy implements WholeMessagePolicy {
+public final class InjectPolicy extends JsonMessagePolicy {
     /** What the policy does with JSON that is not an object. */
     enum NonObject { REJECT, FORWARD }
 
-    private final Set<Flow> flows;
     private final Map<String, SessionValue> fields;
     private final String into;
     private final NonObject nonObject;
-    private final OnBinary binary;
 
     InjectPolicy(Set<Flow> flows, Map<String, SessionValue> fields, String into, NonObject nonObject, OnBinary binary) {
-        this.flows = Set.copyOf(flows);
+        super(flows, binary);
         this.fields = new LinkedHashMap<>(fields);
         this.into = into;
         this.nonObject = nonObject;
-        this.binary = binary;
     }
 
     @Override
-    public Verdict onMessage(Message message, MessageContext context) {
-        if (!message.isText()) {
-            return binary.verdict(type());
-        }
-        JsonNode json;
-        try {
-            json = JsonText.parse(message.text());
-        } catch (JsonText.Invalid e) {
-            return Verdict.close(1007, e.getMessage());
-        }
+    Verdict onJson(JsonNode json, Message message, MessageContext context) {
         if (!(json instanceof ObjectNode object)) {
             return nonObject == NonObject.FORWARD ? Verdict.FORWARD
                     : Verdict.close(1008, "inject: a message must be a JSON object");
@@ -72,11 +59,6 @@ public final class InjectPolicy implements WholeMessagePolicy {
     @Override
     public String type() {
         return "inject";
-    }
-
-    @Override
-    public Set<Flow> flows() {
-        return flows;
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.Verdict;
-import dev.wsgateway.policy.message.WholeMessagePolicy;
 import dev.wsgateway.relay.CloseCodes;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -20,30 +19,18 @@ import tools.jackson.databind.JsonNode;
  * the whole message, shown as {@code (root)}) and message as the reason, cut to 123 bytes of UTF-8. The schema is
  * compiled once, by the factory; validation stops at the first violation. Binary messages: {@link OnBinary}.
  */
-public final class JsonSchemaPolicy implements WholeMessagePolicy {
-    private final Set<Flow> flows;
+public final class JsonSchemaPolicy extends JsonMessagePolicy {
     private final Schema schema;
     private final JsonObject source;
-    private final OnBinary binary;
 
     JsonSchemaPolicy(Set<Flow> flows, Schema schema, JsonObject source, OnBinary binary) {
-        this.flows = Set.copyOf(flows);
+        super(flows, binary);
         this.schema = schema;
         this.source = source;
-        this.binary = binary;
     }
 
     @Override
-    public Verdict onMessage(Message message, MessageContext context) {
-        if (!message.isText()) {
-            return binary.verdict(type());
-        }
-        JsonNode json;
-        try {
-            json = JsonText.parse(message.text());
-        } catch (JsonText.Invalid e) {
-            return Verdict.close(1007, e.getMessage());
-        }
+    Verdict onJson(JsonNode json, Message message, MessageContext context) {
         List<Error> errors = schema.validate(json);
         return errors.isEmpty() ? Verdict.FORWARD : Verdict.close(1008, reason(errors.get(0)));
     }
@@ -57,11 +44,6 @@ public final class JsonSchemaPolicy implements WholeMessagePolicy {
     @Override
     public String type() {
         return "jsonSchema";
-    }
-
-    @Override
-    public Set<Flow> flows() {
-        return flows;
     }
 
     @Override

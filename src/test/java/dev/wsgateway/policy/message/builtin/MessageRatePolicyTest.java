@@ -11,35 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.policy.builtin.LocalBucketStore;
+import dev.wsgateway.policy.builtin.RateLimitTestSupport.TestClock;
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Fragment;
 import dev.wsgateway.policy.message.Verdict;
-import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MessageRatePolicyTest {
-    /** A clock the test moves by hand. */
-    static final class TestClock implements TimeMeter {
-        private long nanos = Duration.ofDays(1000).toNanos();
-
-        @Override
-        public long currentTimeNanos() {
-            return nanos;
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return false;
-        }
-
-        void advance(Duration d) {
-            nanos += d.toNanos();
-        }
-    }
-
     private final TestClock clock = new TestClock();
     private final MessageRatePolicyFactory factory = new MessageRatePolicyFactory(new LocalBucketStore(2, clock), clock);
     private final TestMessageContext session = TestMessageContext.anonymous("s1", "10.0.0.1");

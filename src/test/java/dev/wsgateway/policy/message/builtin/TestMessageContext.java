@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /** A session as the message policies see it, built by hand: headers case-insensitive, state in a map. */
-final class TestMessageContext implements MessageContext {
+public final class TestMessageContext implements MessageContext {
     private final String routeId;
     private final String sessionId;
     private final String clientAddress;
@@ -17,7 +17,7 @@ final class TestMessageContext implements MessageContext {
     private final Credentials credentials;
     private final Map<Object, Object> state = new ConcurrentHashMap<>();
 
-    TestMessageContext(String routeId, String sessionId, String clientAddress, Credentials credentials) {
+    public TestMessageContext(String routeId, String sessionId, String clientAddress, Credentials credentials) {
         this.routeId = routeId;
         this.sessionId = sessionId;
         this.clientAddress = clientAddress;
@@ -25,17 +25,17 @@ final class TestMessageContext implements MessageContext {
     }
 
     /** An anonymous client of route {@code chat}. */
-    static TestMessageContext anonymous(String sessionId, String clientAddress) {
+    public static TestMessageContext anonymous(String sessionId, String clientAddress) {
         return new TestMessageContext("chat", sessionId, clientAddress, Credentials.ANONYMOUS);
     }
 
     /** A client of route {@code chat} that authenticated as {@code principal} with a token carrying {@code claims}. */
-    static TestMessageContext user(String sessionId, String principal, Map<String, Object> claims) {
+    public static TestMessageContext user(String sessionId, String principal, Map<String, Object> claims) {
         return new TestMessageContext("chat", sessionId, "10.0.0.1",
                 new Credentials(principal, "jwt", null, principal, "jti-1", null, false, claims));
     }
 
-    TestMessageContext header(String name, String value) {
+    public TestMessageContext header(String name, String value) {
         headers.put(name, List.of(value));
         return this;
     }

@@ -1,6 +1,5 @@
 package dev.wsgateway.policy.message.builtin.bench;
 
-import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.policy.GatewayDefaults;
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Fragment;
@@ -16,6 +15,7 @@ import dev.wsgateway.policy.message.builtin.InjectPolicyFactory;
 import dev.wsgateway.policy.message.builtin.JsonPolicyFactory;
 import dev.wsgateway.policy.message.builtin.JsonSchemaPolicyFactory;
 import dev.wsgateway.policy.message.builtin.MessageRatePolicyFactory;
+import dev.wsgateway.policy.message.builtin.TestMessageContext;
 import dev.wsgateway.route.FieldError;
 import dev.wsgateway.route.JsonFields;
 import jakarta.json.Json;
@@ -28,8 +28,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The cost of each built-in message policy per message, next to a policy that forwards and does nothing, in one
@@ -94,7 +92,7 @@ public final class MessagePolicyBench {
                 new Object[] {"denyPattern (2 patterns)", build(new DenyPatternPolicyFactory(),
                         "{\"patterns\":[\"(?i)drop\\\\s+table\",\"<script\"]}")});
 
-        Session session = new Session();
+        TestMessageContext session = TestMessageContext.user("s1", "alice", Map.of("tenant", "acme"));
         for (int warm = 0; warm < 3; warm++) { // every case compiled before any is timed
             for (Object[] c : cases) {
                 measure((MessagePolicy) c[1], small, session, iterations / 4);
@@ -123,7 +121,7 @@ public final class MessagePolicyBench {
     }
 
     /** The median of {@link #ROUNDS} timed loops after one untimed one, in ns per message. */
-    private static double measure(MessagePolicy policy, String text, Session session, long iterations) {
+    private static double measure(MessagePolicy policy, String text, TestMessageContext session, long iterations) {
         Message message = Message.text(FLOW, text);
         long length = message.length();
         Fragment fragment = new Fragment(FLOW, text, null, true, true, length, length);
@@ -138,7 +136,7 @@ public final class MessagePolicyBench {
         return rounds[ROUNDS / 2];
     }
 
-    private static void run(MessagePolicy policy, Message message, Fragment fragment, Session session, long n) {
+    private static void run(MessagePolicy policy, Message message, Fragment fragment, TestMessageContext session, long n) {
         int acc = 0;
         for (long i = 0; i < n; i++) {
             Verdict verdict = policy instanceof FramePolicy frames ? frames.onFrame(fragment, session)
@@ -159,43 +157,5 @@ public final class MessagePolicyBench {
             throw new IllegalArgumentException(errors.toString());
         }
         return policy;
-    }
-
-    /** One authenticated session. */
-    private static final class Session implements MessageContext {
-        private final Map<Object, Object> state = new ConcurrentHashMap<>();
-        private final Credentials credentials = new Credentials("alice", "jwt", null, "alice", "t1", null, false,
-                Map.of("tenant", "acme"));
-
-        @Override
-        public String routeId() {
-            return "chat";
-        }
-
-        @Override
-        public String sessionId() {
-            return "s1";
-        }
-
-        @Override
-        public String clientAddress() {
-            return "127.0.0.1";
-        }
-
-        @Override
-        public Map<String, List<String>> headers() {
-            return Map.of();
-        }
-
-        @Override
-        public Credentials credentials() {
-            return credentials;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T> T state(Object owner, Supplier<T> initial) {
-            return (T) state.computeIfAbsent(owner, o -> initial.get());
-        }
     }
 }
