@@ -9,7 +9,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -25,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class DenyPatternPolicy implements WholeMessagePolicy {
     /** What a denied message gets. */
-    enum Action { DROP, CLOSE }
+    enum Action { CLOSE, DROP }
 
     private final Set<Flow> flows;
     private final List<Pattern> patterns;
@@ -80,7 +79,7 @@ public final class DenyPatternPolicy implements WholeMessagePolicy {
         JsonArrayBuilder list = Json.createArrayBuilder();
         patterns.forEach(p -> list.add(p.pattern()));
         return Json.createObjectBuilder().add("patterns", list)
-                .add("action", action.name().toLowerCase(Locale.ROOT))
+                .add("action", Choices.label(action))
                 .add("timeoutMillis", timeoutMillis).build();
     }
 }

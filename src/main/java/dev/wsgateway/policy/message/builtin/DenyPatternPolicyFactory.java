@@ -35,13 +35,7 @@ public class DenyPatternPolicyFactory implements MessagePolicyFactory {
     @Override
     public MessagePolicy create(Set<Flow> flows, JsonFields settings) {
         settings.rejectUnknown(FIELDS);
-        Action action = Action.CLOSE;
-        String actionName = settings.string("action", false);
-        if ("drop".equals(actionName)) {
-            action = Action.DROP;
-        } else if (actionName != null && !"close".equals(actionName)) {
-            settings.error("action", "must be close or drop");
-        }
+        Action action = Choices.read(settings, "action", Action.CLOSE);
         Long timeout = settings.longValue("timeoutMillis", 1, MAX_TIMEOUT_MILLIS);
         List<Pattern> patterns = new ArrayList<>();
         if (!settings.has("patterns")) {

@@ -71,7 +71,7 @@ public final class InjectPolicy extends JsonMessagePolicy {
         } else {
             json.addNull("into");
         }
-        return json.add("nonObject", nonObject.name().toLowerCase(java.util.Locale.ROOT))
+        return json.add("nonObject", Choices.label(nonObject))
                 .add(OnBinary.FIELD, binary.label()).build();
     }
 }

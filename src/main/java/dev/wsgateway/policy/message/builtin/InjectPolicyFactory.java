@@ -34,13 +34,7 @@ public class InjectPolicyFactory implements MessagePolicyFactory {
         settings.rejectUnknown(FIELDS);
         OnBinary binary = OnBinary.read(settings);
         String into = settings.has("into") ? settings.string("into", true) : null;
-        NonObject nonObject = NonObject.REJECT;
-        String nonObjectName = settings.string("nonObject", false);
-        if ("forward".equals(nonObjectName)) {
-            nonObject = NonObject.FORWARD;
-        } else if (nonObjectName != null && !"reject".equals(nonObjectName)) {
-            settings.error("nonObject", "must be reject or forward");
-        }
+        NonObject nonObject = Choices.read(settings, "nonObject", NonObject.REJECT);
         Map<String, SessionValue> fields = new LinkedHashMap<>();
         if (!settings.has("fields")) {
             settings.error("fields", "is required: {\"fieldName\": \"principal\", ...}");

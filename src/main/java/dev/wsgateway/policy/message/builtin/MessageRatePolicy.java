@@ -17,7 +17,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -168,7 +167,6 @@ public final class MessageRatePolicy implements FramePolicy {
         if (bytes != null) {
             json.add("bytesPerSecond", bytes.perSecond()).add("bytesBurst", bytes.burst());
         }
-        return json.add("per", per.name().toLowerCase(Locale.ROOT))
-                .add("action", action.name().toLowerCase(Locale.ROOT)).build();
+        return json.add("per", Choices.label(per)).add("action", Choices.label(action)).build();
     }
 }

@@ -73,20 +73,8 @@ public class MessageRatePolicyFactory implements MessagePolicyFactory {
         if (!settings.has("messagesPerSecond") && !settings.has("bytesPerSecond")) {
             settings.error("messagesPerSecond", "a messageRate entry needs messagesPerSecond, bytesPerSecond or both");
         }
-        Per per = Per.SESSION;
-        String perName = settings.string("per", false);
-        if ("identity".equals(perName)) {
-            per = Per.IDENTITY;
-        } else if (perName != null && !"session".equals(perName)) {
-            settings.error("per", "must be session or identity");
-        }
-        Action action = Action.DROP;
-        String actionName = settings.string("action", false);
-        if ("close".equals(actionName)) {
-            action = Action.CLOSE;
-        } else if (actionName != null && !"drop".equals(actionName)) {
-            settings.error("action", "must be drop or close");
-        }
+        Per per = Choices.read(settings, "per", Per.SESSION);
+        Action action = Choices.read(settings, "action", Action.DROP);
         return new MessageRatePolicy(flows, messages, bytes, per, action, identityBuckets, clock);
     }
 

@@ -2,7 +2,6 @@ package dev.wsgateway.policy.message.builtin;
 
 import dev.wsgateway.policy.message.Verdict;
 import dev.wsgateway.route.JsonFields;
-import java.util.Locale;
 
 /**
  * What a policy over JSON text does with a binary message, its {@code binary} setting: {@code reject} (the
@@ -14,7 +13,7 @@ enum OnBinary {
     static final String FIELD = "binary";
 
     String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Choices.label(this);
     }
 
     Verdict verdict(String type) {
@@ -23,16 +22,6 @@ enum OnBinary {
 
     /** The {@code binary} setting, REJECT when absent; reported when wrong. */
     static OnBinary read(JsonFields settings) {
-        String value = settings.string(FIELD, false);
-        if (value == null) {
-            return REJECT;
-        }
-        for (OnBinary rule : values()) {
-            if (rule.label().equals(value)) {
-                return rule;
-            }
-        }
-        settings.error(FIELD, "must be reject or forward");
-        return REJECT;
+        return Choices.read(settings, FIELD, REJECT);
     }
 }
