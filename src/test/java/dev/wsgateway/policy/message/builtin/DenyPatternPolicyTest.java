@@ -15,6 +15,7 @@ import dev.wsgateway.policy.message.Verdict;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class DenyPatternPolicyTest {
     private final DenyPatternPolicyFactory factory = new DenyPatternPolicyFactory();
@@ -47,6 +48,7 @@ class DenyPatternPolicyTest {
     }
 
     @Test
+    @Timeout(30) // "it returns": no other timing is asserted
     void aCatastrophicPatternIsStoppedAndCountsAsAMatch() {
         // (.*a){12}$ tries about n^12 ways on 60 a's and a '!': without the deadline it would not return in any
         // useful time. ^(a+)+\1b backtracks exponentially (the back reference defeats the JDK's loop memo).
@@ -59,11 +61,20 @@ class DenyPatternPolicyTest {
     }
 
     @Test
+    @Timeout(30)
     void theClassicNestedQuantifierReturnsOnThisJdk() {
         // Since JDK 9 the matcher memoizes greedy group loops, so (a+)+$ fails fast here; it must simply return.
         DenyPatternPolicy policy = policy(factory, BOTH, "{'patterns': ['(a+)+$'], 'timeoutMillis': 50}");
         Verdict verdict = send(policy, "a".repeat(40) + "!");
         assertEquals(true, verdict == Verdict.FORWARD || verdict instanceof Verdict.Close, verdict.toString());
+    }
+
+    @Test
+    void aPatternThatOverflowsTheStackCountsAsAMatch() {
+        // java.util.regex recurses once per repetition of an alternation group: 200,000 of them overflow the stack.
+        DenyPatternPolicy policy = policy(factory, BOTH, "{'patterns': ['^(a|b)*c']}");
+        assertClose(1008, "denied pattern 0 overflowed the stack (counted as a match)", send(policy, "ab".repeat(100_000)));
+        assertEquals(Verdict.FORWARD, send(policy, "ab".repeat(10) + "!"));
     }
 
     @Test
