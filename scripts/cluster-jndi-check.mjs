@@ -1,0 +1,124 @@
+// The checks of scripts/cluster-jndi-check.sh (Node 20+, --experimental-websocket): gateway instances whose
+// cluster store is a server-managed DataSource (gateway.store.datasource), against one PostgreSQL.
+//   GW1 (and GW2 for two instances): the gateways' HTTP base; HEALTH1 (HEALTH2): their readiness URL;
+//   ECHO: a ws:// echo backend; PSQL: the psql command line (space-separated) reaching the gateway database.
+// With one instance, "another instance" is PostgreSQL itself: a change written by SQL the way the gateway writes
+// it (records, revision, gw_event row, NOTIFY) must reach the instance through its LISTEN connection.
+import http from 'node:http';
+import { execFileSync } from 'node:child_process';
+
+const { GW1, GW2, HEALTH1, HEALTH2, ECHO, PSQL } = process.env;
+const AUTH = 'Basic ' + Buffer.from('admin:admin').toString('base64');
+const wsUrl = (base, path) => base.replace('http', 'ws') + '/ws' + path;
+const instances = GW2 ? [[GW1, HEALTH1], [GW2, HEALTH2]] : [[GW1, HEALTH1]];
+let failures = 0;
+const check = (ok, what) => { console.log((ok ? 'PASS ' : 'FAIL ') + what); if (!ok) failures++; return ok; };
+
+function sql(query) {
+  const [cmd, ...args] = PSQL.split(' ');
+  return execFileSync(cmd, [...args, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' }).trim();
+}
+
+async function admin(base, method, path, body) {
+  const r = await fetch(base + '/api/admin' + path, { method, headers: { Authorization: AUTH,
+    'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+  const text = await r.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+  return { status: r.status, json };
+}
+
+/** The status a raw upgrade request gets (101, or the gateway's refusal). */
+function handshakeStatus(base, path) {
+  return new Promise((resolve) => {
+    const u = new URL(base + '/ws' + path);
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers: {
+      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+    req.on('upgrade', (res, socket) => { socket.destroy(); resolve(101); });
+    req.on('response', (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', () => resolve(-1));
+    req.end();
+  });
+}
+
+/** An open session that echoes; resolves once the echo came back. */
+function openSession(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const session = { ws, closed: null };
+    session.closedPromise = new Promise((res) => ws.addEventListener('close', (e) => {
+      session.closed = { code: e.code, reason: e.reason, at: performance.now() }; res(session.closed); }));
+    ws.addEventListener('open', () => ws.send('ping'));
+    ws.addEventListener('message', (e) => e.data === 'ping' ? resolve(session) : reject(new Error('bad echo')));
+    ws.addEventListener('error', () => reject(new Error('handshake failed: ' + url)));
+    setTimeout(() => reject(new Error('timeout: ' + url)), 5000);
+  });
+}
+
+async function eventually(ms, fn) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (await fn()) return true; await new Promise((r) => setTimeout(r, 50)); }
+  return false;
+}
+
+const within = (promise, ms) => Promise.race([promise, new Promise((r) => setTimeout(() => r(null), ms))]);
+
+// 1. Readiness: UP, with the postgresql store, on every instance.
+for (const [base, health] of instances) {
+  const h = await (await fetch(health)).json();
+  const store = (h.checks || []).find((c) => c.name === 'ws-gateway-store');
+  check(h.status === 'UP' && store && store.data && store.data.store === 'postgresql',
+    `${base}: readiness UP with store postgresql (${JSON.stringify(store && store.data)})`);
+}
+
+// 2. Each instance's change listener holds a connection with LISTEN ws_gateway (not the polling fallback).
+const listening = () => Number(sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+  + "AND query = 'LISTEN ws_gateway'"));
+check(await eventually(5000, () => listening() === instances.length),
+  `${instances.length} connection(s) of the DataSource listen on ws_gateway (pg_stat_activity: ${listening()})`);
+
+// 3. A route created through the admin API lands in the database.
+let r = await admin(GW1, 'POST', '/routes', { id: 'jndi', path: '/jndi', backend: ECHO, policies: [{ type: 'apiKey' }] });
+check(r.status === 201, 'route created through the admin API of ' + GW1 + ' (' + r.status + ' ' + JSON.stringify(r.json) + ')');
+check(sql("SELECT doc->>'path' FROM gw_record WHERE collection = 'routes' AND id = 'jndi'") === '/jndi',
+  'the route is a row of gw_record');
+const key = (await admin(GW1, 'POST', '/keys', { name: 'jndi', routes: ['jndi'] })).json;
+check(key && key.key && sql(`SELECT count(*) FROM gw_record WHERE collection = 'api-keys' AND id = '${key.id}'`) === '1',
+  'the API key is a row of gw_record');
+
+// The catch-up interval is set far beyond these timeouts: what arrives within them came through NOTIFY.
+if (GW2) {
+  // 4. A route (and key) created on gw1 is served by gw2.
+  check(await eventually(1000, async () => (await handshakeStatus(GW2, '/jndi?api_key=' + key.key)) === 101),
+    'gw2 serves the route and key created on gw1 within 1 s');
+  // 5. A key revoked on gw1 closes the session gw2 holds.
+  const s = await openSession(wsUrl(GW2, '/jndi?api_key=' + key.key));
+  const t0 = performance.now();
+  await admin(GW1, 'DELETE', '/keys/' + key.id);
+  const closed = await within(s.closedPromise, 3000);
+  check(closed && closed.code === 1008 && closed.reason === 'credential revoked' && closed.at - t0 < 1000,
+    'key revoked on gw1 closed the session on gw2 with ' + (closed ? `${closed.code} ${closed.reason} after ${(closed.at - t0).toFixed(0)} ms` : 'nothing within 3 s'));
+} else {
+  // 4. A route written by another writer (SQL, as PgRecords writes it) is served within 1 s.
+  sql("BEGIN; INSERT INTO gw_record (collection, id, doc) SELECT collection, 'jndisql', "
+    + "doc || '{\"id\": \"jndisql\", \"path\": \"/jndisql\"}'::jsonb FROM gw_record WHERE collection = 'routes' AND id = 'jndi'; "
+    + "UPDATE gw_collection SET revision = revision + 1 WHERE name = 'routes'; "
+    + "INSERT INTO gw_event (origin, kind, subject) VALUES ('psql', 'changed', 'routes'); NOTIFY ws_gateway; COMMIT;");
+  check(await eventually(1000, async () => (await handshakeStatus(GW1, '/jndisql?api_key=' + key.key)) === 101),
+    'a route written by SQL with an event and NOTIFY is served within 1 s');
+  // 5. A close-session event from "another instance" closes the local session.
+  const s = await openSession(wsUrl(GW1, '/jndisql?api_key=' + key.key));
+  const listed = (await admin(GW1, 'GET', '/sessions?route=jndisql')).json;
+  const id = Array.isArray(listed) && listed.length === 1 ? listed[0].id : null;
+  check(id !== null, 'the session is listed by the admin API (' + JSON.stringify(listed) + ')');
+  const t0 = performance.now();
+  sql(`BEGIN; INSERT INTO gw_event (origin, kind, subject, detail) VALUES ('psql', 'close-session', '${id}', `
+    + `'{"code": 1008, "reason": "closed by jndi check"}'); NOTIFY ws_gateway; COMMIT;`);
+  const closed = await within(s.closedPromise, 3000);
+  check(closed && closed.code === 1008 && closed.at - t0 < 1000,
+    'a close-session event written by SQL closed the session with ' + (closed ? `${closed.code} ${closed.reason} after ${(closed.at - t0).toFixed(0)} ms` : 'nothing within 3 s'));
+}
+
+console.log(failures === 0 ? 'ALL PASSED' : failures + ' FAILED');
+process.exit(failures === 0 ? 0 : 1);
