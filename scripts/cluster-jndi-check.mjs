@@ -12,6 +12,7 @@ const AUTH = 'Basic ' + Buffer.from('admin:admin').toString('base64');
 const wsUrl = (base, path) => base.replace('http', 'ws') + '/ws' + path;
 const instances = GW2 ? [[GW1, HEALTH1], [GW2, HEALTH2]] : [[GW1, HEALTH1]];
 let failures = 0;
+process.on('unhandledRejection', (e) => { console.log('FAIL ' + e.message); console.log((failures + 1) + ' FAILED'); process.exit(1); });
 const check = (ok, what) => { console.log((ok ? 'PASS ' : 'FAIL ') + what); if (!ok) failures++; return ok; };
 
 function sql(query) {
@@ -102,13 +103,13 @@ if (GW2) {
 } else {
   // 4. A route written by another writer (SQL, as PgRecords writes it) is served within 1 s.
   sql("BEGIN; INSERT INTO gw_record (collection, id, doc) SELECT collection, 'jndisql', "
-    + "doc || '{\"id\": \"jndisql\", \"path\": \"/jndisql\"}'::jsonb FROM gw_record WHERE collection = 'routes' AND id = 'jndi'; "
+    + "doc || '{\"id\": \"jndisql\", \"path\": \"/jndisql\", \"policies\": []}'::jsonb FROM gw_record WHERE collection = 'routes' AND id = 'jndi'; "
     + "UPDATE gw_collection SET revision = revision + 1 WHERE name = 'routes'; "
     + "INSERT INTO gw_event (origin, kind, subject) VALUES ('psql', 'changed', 'routes'); NOTIFY ws_gateway; COMMIT;");
-  check(await eventually(1000, async () => (await handshakeStatus(GW1, '/jndisql?api_key=' + key.key)) === 101),
-    'a route written by SQL with an event and NOTIFY is served within 1 s');
+  check(await eventually(1000, async () => (await handshakeStatus(GW1, '/jndisql')) === 101),
+    'a route (without policies) written by SQL with an event and NOTIFY is served within 1 s');
   // 5. A close-session event from "another instance" closes the local session.
-  const s = await openSession(wsUrl(GW1, '/jndisql?api_key=' + key.key));
+  const s = await openSession(wsUrl(GW1, '/jndisql'));
   const listed = (await admin(GW1, 'GET', '/sessions?route=jndisql')).json;
   const id = Array.isArray(listed) && listed.length === 1 ? listed[0].id : null;
   check(id !== null, 'the session is listed by the admin API (' + JSON.stringify(listed) + ')');

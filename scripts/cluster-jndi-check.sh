@@ -97,7 +97,30 @@ wildfly)
          GW2=http://127.0.0.1:8680 HEALTH2=http://127.0.0.1:10590/health/ready \
          ECHO=ws://127.0.0.1:8680/demo/echo
   ;;
-liberty|payara)
+liberty)
+  zip=$(jar io.openliberty openliberty-runtime 26.0.0.3 zip)
+  echo "== Open Liberty 26 on 127.0.0.1:8590: server-configs/openliberty/server.xml + cluster.xml, driver as a shared library"
+  unzip -q "$zip" -d "$work"
+  wlp=$work/wlp
+  dir=$wlp/usr/servers/gw1
+  mkdir -p "$dir/apps" "$dir/configDropins/overrides" "$wlp/usr/shared/resources/postgresql"
+  cp server-configs/openliberty/server.xml "$dir/"
+  sed "s#serverName=\"db.example.internal\" portNumber=\"5432\"#serverName=\"127.0.0.1\" portNumber=\"$pgport\"#" \
+    server-configs/openliberty/cluster.xml > "$dir/configDropins/overrides/cluster.xml"
+  grep -q "portNumber=\"$pgport\"" "$dir/configDropins/overrides/cluster.xml" || fail "cluster.xml: no serverName/portNumber to set"
+  cp "$driver" "$wlp/usr/shared/resources/postgresql/"
+  cp "$war" "$dir/apps/"
+  # the values an administrator sets in server.env (server-configs/openliberty/server.env); jvm.options: this check's own
+  printf '%s\n' gateway_http_host=127.0.0.1 gateway_http_port=8590 gateway_https_port=8593 \
+    gateway_keystore_password=jndi-check gateway_admin_password=admin "gateway_db_password=$dbpass" > "$dir/server.env"
+  printf '%s\n' "${common_props[@]}" -Dgateway.data-dir="$dir/ws-gateway" -Xmx384m > "$dir/jvm.options"
+  mkdir -p "$work/gw1"
+  setsid "$wlp/bin/server" run gw1 > "$work/gw1/console.log" 2>&1 &
+  pids+=($!)
+  wait_ready http://127.0.0.1:8590/health/ready "Open Liberty"
+  export GW1=http://127.0.0.1:8590 HEALTH1=http://127.0.0.1:8590/health/ready ECHO=ws://127.0.0.1:8590/demo/echo
+  ;;
+payara)
   echo "$server: not scripted yet" >&2; exit 2
   ;;
 esac

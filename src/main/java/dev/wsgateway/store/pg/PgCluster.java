@@ -347,31 +347,28 @@ public final class PgCluster implements AutoCloseable {
     /**
      * The driver's notification API on {@code c}. A server-managed DataSource hands out its own wrapper around
      * a driver the server loaded, usually not the WAR's copy, and a wrapper answers {@code unwrap(Connection.class)}
-     * with itself (WildFly's IronJacamar does). So the driver's {@code org.postgresql.PGConnection} is looked
-     * for where the driver lives, the class loader of the connection's {@code DatabaseMetaData} (a driver object
-     * on WildFly), after the WAR's own, and {@code getNotifications(int)} is called on what the wrapper unwraps
-     * to. Null when none works: the listener then reads the event table every catch-up interval.
+     * with itself (WildFly's IronJacamar does), while unwrapping to a driver interface checks class identity
+     * (WildFly, Open Liberty). So after the WAR's own {@code org.postgresql.PGConnection}, the one of the class
+     * loader that made a value the driver returned is tried, and {@code getNotifications(int)} is called on what
+     * the wrapper unwraps to (a proxy on Liberty). Null when none works: the listener then reads the event table
+     * every catch-up interval.
      */
     private Notifications notifications(Connection c) {
         List<Class<?>> candidates = new ArrayList<>();
         candidates.add(org.postgresql.PGConnection.class);
-        try {
-            java.sql.DatabaseMetaData meta = c.getMetaData();
-            for (Object o : new Object[] {meta, meta.getConnection()}) {
-                ClassLoader loader = o == null ? null : o.getClass().getClassLoader();
-                if (loader != null) {
-                    try {
-                        Class<?> found = Class.forName(org.postgresql.PGConnection.class.getName(), false, loader);
-                        if (!candidates.contains(found)) {
-                            candidates.add(found);
-                        }
-                    } catch (ClassNotFoundException | LinkageError notThere) {
-                        // that loader does not see the driver
-                    }
+        // A value of a PostgreSQL type comes back as the driver's own PGobject, unwrapped by every server
+        // tried (WildFly, Open Liberty, Payara): its class loader is the one the server loaded the driver with.
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT '{}'::jsonb")) {
+            Object value = r.next() ? r.getObject(1) : null;
+            ClassLoader loader = value == null ? null : value.getClass().getClassLoader();
+            if (loader != null) {
+                Class<?> found = Class.forName(org.postgresql.PGConnection.class.getName(), false, loader);
+                if (!candidates.contains(found)) {
+                    candidates.add(found);
                 }
             }
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.FINE, "ws-gateway cluster: no metadata to find the driver by", e);
+        } catch (SQLException | ClassNotFoundException | RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "ws-gateway cluster: could not find the server's PostgreSQL driver", e);
         }
         for (Class<?> pgConnection : candidates) {
             try {
