@@ -121,7 +121,27 @@ liberty)
   export GW1=http://127.0.0.1:8590 HEALTH1=http://127.0.0.1:8590/health/ready ECHO=ws://127.0.0.1:8590/demo/echo
   ;;
 payara)
-  echo "$server: not scripted yet" >&2; exit 2
+  micro=$(jar fish.payara.extras payara-micro 6.2025.10)
+  echo "== Payara Micro 6 on 127.0.0.1:8591 (--nocluster): server-configs/payara/*.asadmin + cluster-post-boot-commands.asadmin, driver with --addlibs"
+  mkdir -p "$work/gw1"
+  # cluster-post-boot-commands.asadmin appended to post-boot-commands.asadmin, as its comment says
+  { cat server-configs/payara/post-boot-commands.asadmin
+    sed "s#serverName=db.example.internal:portNumber=5432#serverName=127.0.0.1:portNumber=$pgport#" \
+      server-configs/payara/cluster-post-boot-commands.asadmin; } > "$work/post-boot-commands.asadmin"
+  grep -q "portNumber=$pgport" "$work/post-boot-commands.asadmin" || fail "cluster-post-boot-commands.asadmin: no serverName/portNumber to set"
+  echo "AS_ADMIN_USERPASSWORD=admin" > "$work/admin.password"
+  setsid java -Xmx384m "${common_props[@]}" -Dhazelcast.socket.bind.any=false -Dgateway.data-dir="$work/gw1/data" \
+    -Dgateway.admin.password-file="$work/admin.password" \
+    -jar "$micro" --nocluster --port 8591 --rootdir "$work/gw1/root" \
+    --prebootcommandfile server-configs/payara/pre-boot-commands.asadmin \
+    --postbootcommandfile "$work/post-boot-commands.asadmin" \
+    --addlibs "$driver" --deploy "$war" --contextroot / > "$work/gw1/console.log" 2>&1 &
+  pids+=($!)
+  # Not /health/ready before Payara says it is ready: a readiness probe during the deployment breaks it (the
+  # gateway's MicroProfile Config then misses the WAR's defaults: "Unable to find property ...", see the report)
+  for _ in $(seq 1 150); do grep -q 'Payara Micro .* ready in' "$work/gw1/console.log" && break; sleep 1; done
+  wait_ready http://127.0.0.1:8591/health/ready "Payara Micro"
+  export GW1=http://127.0.0.1:8591 HEALTH1=http://127.0.0.1:8591/health/ready ECHO=ws://127.0.0.1:8591/demo/echo
   ;;
 esac
 
