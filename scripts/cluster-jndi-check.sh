@@ -137,9 +137,6 @@ payara)
     --postbootcommandfile "$work/post-boot-commands.asadmin" \
     --addlibs "$driver" --deploy "$war" --contextroot / > "$work/gw1/console.log" 2>&1 &
   pids+=($!)
-  # Not /health/ready before Payara says it is ready: a readiness probe during the deployment breaks it (the
-  # gateway's MicroProfile Config then misses the WAR's defaults: "Unable to find property ...", see the report)
-  for _ in $(seq 1 150); do grep -q 'Payara Micro .* ready in' "$work/gw1/console.log" && break; sleep 1; done
   wait_ready http://127.0.0.1:8591/health/ready "Payara Micro"
   export GW1=http://127.0.0.1:8591 HEALTH1=http://127.0.0.1:8591/health/ready ECHO=ws://127.0.0.1:8591/demo/echo
   ;;
