@@ -4,12 +4,10 @@
 //   ECHO: a ws:// echo backend; PSQL: the psql command line (space-separated) reaching the gateway database.
 // With one instance, "another instance" is PostgreSQL itself: a change written by SQL the way the gateway writes
 // it (records, revision, gw_event row, NOTIFY) must reach the instance through its LISTEN connection.
-import http from 'node:http';
 import { execFileSync } from 'node:child_process';
+import { admin, eventually, handshakeStatus, openSession, wsUrl } from './gateway-client.mjs';
 
 const { GW1, GW2, HEALTH1, HEALTH2, ECHO, PSQL } = process.env;
-const AUTH = 'Basic ' + Buffer.from('admin:admin').toString('base64');
-const wsUrl = (base, path) => base.replace('http', 'ws') + '/ws' + path;
 const instances = GW2 ? [[GW1, HEALTH1], [GW2, HEALTH2]] : [[GW1, HEALTH1]];
 let failures = 0;
 process.on('unhandledRejection', (e) => { console.log('FAIL ' + e.message); console.log((failures + 1) + ' FAILED'); process.exit(1); });
@@ -18,49 +16,6 @@ const check = (ok, what) => { console.log((ok ? 'PASS ' : 'FAIL ') + what); if (
 function sql(query) {
   const [cmd, ...args] = PSQL.split(' ');
   return execFileSync(cmd, [...args, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' }).trim();
-}
-
-async function admin(base, method, path, body) {
-  const r = await fetch(base + '/api/admin' + path, { method, headers: { Authorization: AUTH,
-    'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
-  const text = await r.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = text; }
-  return { status: r.status, json };
-}
-
-/** The status a raw upgrade request gets (101, or the gateway's refusal). */
-function handshakeStatus(base, path) {
-  return new Promise((resolve) => {
-    const u = new URL(base + '/ws' + path);
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers: {
-      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
-      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
-    req.on('upgrade', (res, socket) => { socket.destroy(); resolve(101); });
-    req.on('response', (res) => { res.resume(); resolve(res.statusCode); });
-    req.on('error', () => resolve(-1));
-    req.end();
-  });
-}
-
-/** An open session that echoes; resolves once the echo came back. */
-function openSession(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const session = { ws, closed: null };
-    session.closedPromise = new Promise((res) => ws.addEventListener('close', (e) => {
-      session.closed = { code: e.code, reason: e.reason, at: performance.now() }; res(session.closed); }));
-    ws.addEventListener('open', () => ws.send('ping'));
-    ws.addEventListener('message', (e) => e.data === 'ping' ? resolve(session) : reject(new Error('bad echo')));
-    ws.addEventListener('error', () => reject(new Error('handshake failed: ' + url)));
-    setTimeout(() => reject(new Error('timeout: ' + url)), 5000);
-  });
-}
-
-async function eventually(ms, fn) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (await fn()) return true; await new Promise((r) => setTimeout(r, 50)); }
-  return false;
 }
 
 const within = (promise, ms) => Promise.race([promise, new Promise((r) => setTimeout(() => r(null), ms))]);
