@@ -1,6 +1,7 @@
 package dev.wsgateway.trace;
 
-import java.nio.charset.StandardCharsets;
+import dev.wsgateway.policy.DeadlineText;
+import dev.wsgateway.relay.Utf8;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -48,7 +49,7 @@ public final class Redactor {
         if (redacted == null) {
             return new Preview(WITHHELD, true);
         }
-        String cut = cut(redacted, maxBytes);
+        String cut = Utf8.cut(redacted, maxBytes);
         return new Preview(cut, cut.length() < redacted.length() || scanned.length() < text.length());
     }
 
@@ -62,12 +63,13 @@ public final class Redactor {
         if (patterns.isEmpty()) {
             return out;
         }
-        long deadline = System.nanoTime() + PATTERN_MILLIS * 1_000_000;
+        DeadlineText bounded = new DeadlineText(out, PATTERN_MILLIS * 1_000_000);
         try {
             for (Pattern p : patterns) {
-                out = p.matcher(new Bounded(out, deadline)).replaceAll(MASK);
+                out = p.matcher(bounded).replaceAll(MASK);
+                bounded = bounded.next(out);
             }
-        } catch (TimedOut e) {
+        } catch (DeadlineText.TimedOut e) {
             return null;
         }
         return out;
@@ -152,65 +154,5 @@ public final class Redactor {
             i++;
         }
         return i;
-    }
-
-    /** At most {@code maxBytes} bytes of UTF-8 of {@code s}, cut between characters. */
-    static String cut(String s, int maxBytes) {
-        if (s.length() * 3L <= maxBytes) {
-            return s;
-        }
-        int bytes = 0;
-        int i = 0;
-        while (i < s.length()) {
-            int cp = s.codePointAt(i);
-            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-            if (bytes + size > maxBytes) {
-                break;
-            }
-            bytes += size;
-            i += Character.charCount(cp);
-        }
-        return s.substring(0, i);
-    }
-
-    private static final class TimedOut extends RuntimeException {
-        TimedOut() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** Text that stops a regular expression past a deadline (checked every so many characters read). */
-    private static final class Bounded implements CharSequence {
-        private final CharSequence text;
-        private final long deadline;
-        private int reads;
-
-        Bounded(CharSequence text, long deadline) {
-            this.text = text;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public char charAt(int index) {
-            if ((++reads & 0x3ff) == 0 && System.nanoTime() - deadline > 0) {
-                throw new TimedOut();
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return new Bounded(text.subSequence(start, end), deadline);
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wsgateway.relay.Utf8;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -55,8 +56,8 @@ class RedactorTest {
 
     @Test
     void cutsWholeCharactersOfUtf8() {
-        assertEquals("aé", Redactor.cut("aéz", 3));
-        assertEquals("a", Redactor.cut("aéz", 2));
+        assertEquals("aé", Utf8.cut("aéz", 3));
+        assertEquals("a", Utf8.cut("aéz", 2));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.wsgateway.policy.message.builtin;
 
+import dev.wsgateway.policy.DeadlineText;
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.MessageContext;

@@ -9,6 +9,7 @@ import static dev.wsgateway.policy.message.builtin.MessagePolicyTestSupport.prob
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.wsgateway.policy.DeadlineText;
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.Verdict;
