@@ -1,53 +1,10 @@
 // The checks of scripts/cluster-e2e.sh (Node 20+, --experimental-websocket): real WebSocket clients against
 // two gateway instances (GW1, GW2) sharing one PostgreSQL, and HAProxy (LB) in front of them.
-import http from 'node:http';
+import { admin, eventually, handshakeStatus, openSession, wsUrl } from './gateway-client.mjs';
 
 const { GW1, GW2, GW3, LB, GW1_PGID } = process.env;
-const AUTH = 'Basic ' + Buffer.from('admin:admin').toString('base64');
-const wsUrl = (base, path) => base.replace('http', 'ws') + '/ws' + path;
 let failures = 0;
 const check = (ok, what) => { console.log((ok ? 'PASS ' : 'FAIL ') + what); if (!ok) failures++; };
-
-async function admin(base, method, path, body) {
-  const r = await fetch(base + '/api/admin' + path, { method, headers: { Authorization: AUTH,
-    'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
-}
-
-/** The status a raw upgrade request gets (101, or the gateway's refusal). */
-function handshakeStatus(base, path) {
-  return new Promise((resolve) => {
-    const u = new URL(base + '/ws' + path);
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, headers: {
-      Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
-      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
-    req.on('upgrade', (res, socket) => { socket.destroy(); resolve(101); });
-    req.on('response', (res) => { res.resume(); resolve(res.statusCode); });
-    req.on('error', () => resolve(-1));
-    req.end();
-  });
-}
-
-/** An open session that echoes; resolves once the echo came back. */
-function openSession(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const session = { ws, closed: null };
-    session.closedPromise = new Promise((res) => ws.addEventListener('close', (e) => {
-      session.closed = { code: e.code, reason: e.reason, at: performance.now() }; res(session.closed); }));
-    ws.addEventListener('open', () => ws.send('ping'));
-    ws.addEventListener('message', (e) => e.data === 'ping' ? resolve(session) : reject(new Error('bad echo')));
-    ws.addEventListener('error', () => reject(new Error('handshake failed: ' + url)));
-    setTimeout(() => reject(new Error('timeout: ' + url)), 5000);
-  });
-}
-
-async function eventually(ms, fn) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (await fn()) return true; await new Promise((r) => setTimeout(r, 50)); }
-  return false;
-}
 
 const backend = 'ws://127.0.0.1:8480/demo/echo'; // gw2's demo echo: gw2 outlives gw1 below
 // 1. A route created on gw1 is served by gw2.

@@ -60,6 +60,7 @@ document.addEventListener('alpine:init', () => {
     closeForm: { code: 1000, reason: '' },
     pushForm: { to: 'client', kind: 'text', message: '' },
     sessionResult: '',
+    trace: { label: '', path: '', form: { seconds: 60, frames: 100, redactFields: '' }, frames: [], result: '' },
     routes: [],
     routeForm: { id: null, etag: null, json: ROUTE_TEMPLATE },
     routeResult: '',
@@ -168,7 +169,48 @@ document.addEventListener('alpine:init', () => {
         body.binaryBase64 = this.pushForm.message.replace(/\s+/g, '');
       }
       const result = await api('POST', 'sessions/' + encodeURIComponent(this.selected.id) + '/messages', body);
-      this.sessionResult = result.ok ? 'Pushed to the ' + body.to + ' (' + result.status + ').' : describe(result);
+      this.sessionResult = result.ok
+        ? 'Queued for the ' + body.to + ' at a message boundary (' + result.status + ').' : describe(result);
+    },
+
+    // ---- frame traces (of a route or a session) ----
+    openTrace(kind, id) {
+      this.trace.label = kind + ' ' + id;
+      this.trace.path = (kind === 'route' ? 'routes/' : 'sessions/') + encodeURIComponent(id) + '/trace';
+      this.trace.frames = [];
+      this.readTrace();
+    },
+    async startTrace() {
+      const body = { seconds: Number(this.trace.form.seconds), frames: Number(this.trace.form.frames) };
+      const fields = this.trace.form.redactFields.split(',').map(f => f.trim()).filter(f => f);
+      if (fields.length) {
+        body.redactFields = fields;
+      }
+      const result = await api('POST', this.trace.path, body);
+      if (result.ok) {
+        this.readTrace();
+      } else {
+        this.trace.result = describe(result);
+      }
+    },
+    async readTrace() {
+      const result = await api('GET', this.trace.path);
+      if (!result.ok) {
+        this.trace.frames = [];
+        this.trace.result = result.status === 404 ? 'Not traced.' : describe(result);
+        return;
+      }
+      // a route's trace holds sessions; a session's trace is one
+      const sessions = result.body.sessions || [result.body];
+      this.trace.frames = sessions.flatMap(s => (s.frames || [])
+        .map((f, i) => ({ ...f, session: s.session, key: s.session + '/' + i })));
+      this.trace.result = (result.body.active ? 'Tracing until ' : 'Ended at ') + this.time(result.body.until) + '; '
+        + this.trace.frames.length + ' frames kept.';
+    },
+    async stopTrace() {
+      const result = await api('DELETE', this.trace.path);
+      this.trace.frames = [];
+      this.trace.result = result.ok ? 'Stopped; its frames are discarded.' : describe(result);
     },
 
     // ---- routes ----

@@ -28,6 +28,21 @@ final class JsonBodies {
         return new JsonFields(readObject(in, declaredLength == null ? -1 : declaredLength, maxBytes), "");
     }
 
+    /** As {@link #readFields}, but an empty body is an empty object (every field optional). */
+    static JsonFields readOptionalFields(InputStream in, Long declaredLength, int maxBytes) {
+        java.io.PushbackInputStream body = new java.io.PushbackInputStream(in);
+        try {
+            int first = body.read();
+            if (first == -1) {
+                return new JsonFields(JsonValue.EMPTY_JSON_OBJECT, "");
+            }
+            body.unread(first);
+        } catch (IOException e) {
+            throw new ApiProblem(400, "Bad Request", "The request body could not be read.");
+        }
+        return readFields(body, declaredLength, maxBytes);
+    }
+
     static JsonObject readObject(InputStream in, long declaredLength, int maxBytes) {
         if (declaredLength > maxBytes) {
             discard(in, Math.min(declaredLength, DISCARD_LIMIT));

@@ -132,7 +132,8 @@ public class SessionsResource {
                 .add("backend", Json.createObjectBuilder().add("host", backend.getHost()).add("port", port(backend)))
                 .add("auth", auth(s.credentials()))
                 .add("fromClient", flow(s.flowFrom(Side.CLIENT)))
-                .add("fromBackend", flow(s.flowFrom(Side.BACKEND)));
+                .add("fromBackend", flow(s.flowFrom(Side.BACKEND)))
+                .add("pushesWaiting", s.pushesWaiting());
     }
 
     private static int port(URI uri) {

@@ -73,6 +73,8 @@ public class GatewayBeans {
     Config config;
 
     private volatile String loadFailure;
+    /** Set once the application started (see {@link #started()}). */
+    private static volatile boolean started;
     private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ws-gateway-store-retry");
         t.setDaemon(true);
@@ -243,6 +245,7 @@ public class GatewayBeans {
     void start(@Observes @Initialized(ApplicationScoped.class) Object event, RouteStore routes, ApiKeyStore keys,
                BasicUserStore users, RevocationStore revocations, SessionRegistry sessions, PolicyCatalog catalog,
                GatewayStorage storage) {
+        started = true;
         keys.onRevoked(key -> sessions.closeMatching(c -> key.id().equals(c.apiKeyId()), REVOKED, REVOKED_TO_BACKEND));
         revocations.onRevoked(r -> sessions.closeMatching(r::matches, REVOKED, REVOKED_TO_BACKEND));
         PgCluster cluster = storage.cluster();
@@ -291,6 +294,16 @@ public class GatewayBeans {
     }
 
     /** Why the route store did not load, or null. */
+    /**
+     * Whether the application's start ran. Until then readiness checks must not create the gateway's beans: on
+     * Payara a probe of /health/ready during the deployment runs them on a server thread, where MicroProfile
+     * Config does not see the WAR's defaults, and the deployment then fails ("Unable to find property
+     * gateway.route.connect-timeout-millis").
+     */
+    public static boolean started() {
+        return started;
+    }
+
     public String loadFailure() {
         return loadFailure;
     }

@@ -159,4 +159,9 @@ public class GatewaySettings {
     public int adminMaxBodyBytes() {
         return config.getValue("gateway.admin.max-body-bytes", Integer.class);
     }
+
+    /** How long a pushed message may wait for a fragmented message under way to end before it is refused. */
+    public int pushMaxWaitSeconds() {
+        return config.getOptionalValue("gateway.push.max-wait-seconds", Integer.class).orElse(5);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.wsgateway.health;
 
+import dev.wsgateway.config.GatewayBeans;
 import dev.wsgateway.relay.SessionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -12,10 +14,13 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class RelayLiveness implements HealthCheck {
     @Inject
-    SessionRegistry sessions;
+    Instance<SessionRegistry> sessions;
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("ws-gateway-relay").up().withData("sessions", sessions.size()).build();
+        if (!GatewayBeans.started()) { // see GatewayBeans.started()
+            return HealthCheckResponse.named("ws-gateway-relay").up().withData("sessions", 0).build();
+        }
+        return HealthCheckResponse.named("ws-gateway-relay").up().withData("sessions", sessions.get().size()).build();
     }
 }

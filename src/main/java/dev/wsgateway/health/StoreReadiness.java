@@ -1,8 +1,10 @@
 package dev.wsgateway.health;
 
+import dev.wsgateway.config.GatewayBeans;
 import dev.wsgateway.config.GatewayStorage;
 import dev.wsgateway.store.pg.PgCluster;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -17,12 +19,15 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class StoreReadiness implements HealthCheck {
     @Inject
-    GatewayStorage storage;
+    Instance<GatewayStorage> storage;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("ws-gateway-store");
-        PgCluster cluster = storage.cluster();
+        if (!GatewayBeans.started()) { // see GatewayBeans.started()
+            return response.down().withData("reason", "starting").build();
+        }
+        PgCluster cluster = storage.get().cluster();
         if (cluster == null) {
             return response.up().withData("store", GatewayStorage.FILE).build();
         }

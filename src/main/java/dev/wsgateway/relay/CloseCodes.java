@@ -1,6 +1,5 @@
 package dev.wsgateway.relay;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * What the gateway sends to one side when the other side's connection ends with a given code.
@@ -63,14 +62,6 @@ public final class CloseCodes {
         if (reason == null) {
             return "";
         }
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_REASON_BYTES) {
-            return reason;
-        }
-        int end = MAX_REASON_BYTES;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--; // step back off a continuation byte
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        return Utf8.cut(reason, MAX_REASON_BYTES);
     }
 }

@@ -53,6 +53,8 @@ public final class Direction {
             assembledBytes += bytes;
         }
     };
+    /** Null unless the direction is traced. */
+    private volatile FrameTap tap;
 
     // guarded by lock
     private Peer to;
@@ -132,6 +134,7 @@ public final class Direction {
      * source that cannot be paused, only once the direction is back under its budget.
      */
     void forward(Frame frame) {
+        tap(frame, false);
         Frame f = frame;
         long replacesHeld = 0;
         MessageHook h = hook;
@@ -184,6 +187,7 @@ public final class Direction {
             startSend();
             pumping = true;
         }
+        tap(control, true);
         pump(control);
         return true;
     }
@@ -197,6 +201,7 @@ public final class Direction {
             closed = true;
             queue.add(Frame.close(close));
         }
+        tap(Frame.close(close), false);
         pump(null);
     }
 
@@ -214,8 +219,53 @@ public final class Direction {
                 queue.add(Frame.close(close)); // for the client whose upgrade is still completing
             }
         }
+        tap(Frame.close(close), true);
         if (peer != null) {
             peer.close(close.code(), close.reason());
+        }
+    }
+
+    /**
+     * Queues a whole message of the gateway's own (an administrator's push, see {@link Pushes}) after what is
+     * queued, within the budget, skipping the message hook; false when nothing more is sent this way. The caller
+     * chooses the moment: never inside a fragmented message from the source.
+     */
+    boolean inject(Frame message) {
+        Frame direct = null;
+        synchronized (lock) {
+            if (closed || released) {
+                return false;
+            }
+            budget.take(message.length());
+            if (!pumping && queue.isEmpty() && canSend()) {
+                direct = message;
+                startSend();
+                pumping = true;
+            } else {
+                queue.add(message);
+            }
+        }
+        tap(message, true);
+        if (direct != null) {
+            pump(direct);
+        }
+        return true;
+    }
+
+    /** Starts ({@code frameTap}) or stops ({@code null}) tracing this direction's frames. */
+    public void tap(FrameTap frameTap) {
+        this.tap = frameTap;
+    }
+
+    /** The tap tracing this direction, or null. */
+    public FrameTap tap() {
+        return tap;
+    }
+
+    private void tap(Frame frame, boolean byGateway) {
+        FrameTap t = tap;
+        if (t != null) {
+            t.seen(from, frame, byGateway);
         }
     }
 
@@ -348,7 +398,7 @@ public final class Direction {
     }
 
     /** Between the first and the last frame of a fragmented message from the source. */
-    boolean midMessage() {
+    public boolean midMessage() {
         return midMessage;
     }
 

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -95,6 +96,8 @@ public final class RelaySession {
     private final Direction fromClient;
     private final Direction fromBackend;
     private final Keepalive keepalive = new Keepalive();
+    private final Pushes toBackend;
+    private final Pushes toClient;
 
     private final Object lock = new Object();
     private volatile State state = State.CONNECTING;
@@ -141,6 +144,8 @@ public final class RelaySession {
         Direction.Failures failures = (to, cause) -> sideFailed(to, cause);
         this.fromClient = new Direction(Side.CLIENT, route.maxInFlightBytes(), route.maxMessageBytes(), failures);
         this.fromBackend = new Direction(Side.BACKEND, route.maxInFlightBytes(), route.maxMessageBytes(), failures);
+        this.toBackend = new Pushes(fromClient);
+        this.toClient = new Pushes(fromBackend);
     }
 
     /** Changes the state: the one place it changes. Call under the lock; returns the state before. */
@@ -315,6 +320,8 @@ public final class RelaySession {
     private void finished() {
         fromClient.release();
         fromBackend.release();
+        toBackend.cancel();
+        toClient.cancel();
         onFinished.accept(this);
     }
 
@@ -355,7 +362,34 @@ public final class RelaySession {
                     from == Side.CLIENT ? PEER_TOO_BIG : TOO_BIG);
             return;
         }
+        Pushes pushes = from == Side.CLIENT ? toBackend : toClient;
+        pushes.before(frame);
         direction.forward(frame);
+        pushes.after(frame);
+    }
+
+    // ---- an administrator's pushes ---------------------------------------------------------------
+
+    /**
+     * Pushes a whole message to {@code to}, at a message boundary of the frames relayed that way (see
+     * {@link Pushes}): waits at most {@code maxWaitNanos} for a fragmented message under way to end.
+     */
+    public CompletableFuture<Pushes.Outcome> push(Side to, Frame message, long maxWaitNanos) {
+        if (state != State.OPEN) {
+            return CompletableFuture.completedFuture(Pushes.Outcome.CLOSED);
+        }
+        return (to == Side.BACKEND ? toBackend : toClient).push(message, maxWaitNanos);
+    }
+
+    /** Pushed messages waiting for a message boundary, both ways (0 to 2). */
+    public int pushesWaiting() {
+        return (toBackend.waiting() ? 1 : 0) + (toClient.waiting() ? 1 : 0);
+    }
+
+    /** Drops pushes that waited past their deadline for a message boundary (from the session timer). */
+    void expirePushes(long nowNanos) {
+        toBackend.expire(nowNanos);
+        toClient.expire(nowNanos);
     }
 
     /** Whether frames from this side are relayed now (backend frames also while the client's upgrade completes). */

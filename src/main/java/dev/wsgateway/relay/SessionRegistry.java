@@ -52,6 +52,8 @@ public final class SessionRegistry implements AutoCloseable {
 
     private final Consumer<RelaySession> onEnded;
     private final SessionLifetime lifetime;
+    /** Told about every new pair before its first frame (frame tracing); none until someone asks. */
+    private volatile Consumer<RelaySession> onOpened = s -> { };
 
     public SessionRegistry() {
         this(s -> { });
@@ -110,6 +112,7 @@ public final class SessionRegistry implements AutoCloseable {
             runQuietly(() -> onEnded.accept(s));
         }, blockingSends);
         sessions.put(session.id(), session);
+        runQuietly(() -> onOpened.accept(session));
         if (credentials.enforceExpiry()) {
             long delay = Math.max(0, Duration.between(Instant.now(), credentials.expiresAt()).toMillis());
             expiry.set(timer.schedule(() -> session.close("expiry", TOKEN_EXPIRED, TOKEN_EXPIRED_TO_BACKEND),
@@ -135,6 +138,11 @@ public final class SessionRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             Logger.getLogger(SessionRegistry.class.getName()).log(Level.WARNING, "a session-end action failed", e);
         }
+    }
+
+    /** Sets what is told about every new pair, before its first frame (one listener: frame tracing). */
+    public void onOpened(Consumer<RelaySession> listener) {
+        this.onOpened = listener;
     }
 
     /** Closes every live pair whose credentials match (a revocation); returns how many. */
@@ -172,6 +180,7 @@ public final class SessionRegistry implements AutoCloseable {
     /** One pass of the timer; public for tests that drive time themselves. */
     public void sweep(long nowNanos) {
         for (RelaySession s : sessions.values()) {
+            s.expirePushes(nowNanos);
             RelaySession.State state = s.state();
             if (state == RelaySession.State.OPEN) {
                 int idleSeconds = s.route().idleTimeoutSeconds();

@@ -1,11 +1,30 @@
 package dev.wsgateway.relay;
 
-/** UTF-8 length of a string without encoding it (text frames are limited in bytes, not characters). */
-final class Utf8 {
+import java.nio.charset.StandardCharsets;
+
+/** UTF-8 lengths and cuts of strings (text frames and close reasons are limited in bytes, not characters). */
+public final class Utf8 {
     private Utf8() {
     }
 
-    static long length(CharSequence s) {
+    /** At most {@code maxBytes} bytes of UTF-8 of {@code s}, cut between characters. */
+    public static String cut(String s, int maxBytes) {
+        if (s.length() * 3L <= maxBytes) {
+            return s; // no character takes more than 3 bytes per char of the string
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return s;
+        }
+        int end = maxBytes;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--; // step back off a continuation byte
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** The UTF-8 length of {@code s}, without encoding it. */
+    public static long length(CharSequence s) {
         long bytes = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {

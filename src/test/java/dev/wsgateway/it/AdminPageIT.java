@@ -126,6 +126,39 @@ class AdminPageIT extends GatewayTestBase {
     }
 
     @Test
+    void anOperatorTracesASessionSeesItsFramesAndPushesAMessageTheClientReceives() throws Exception {
+        admin().createRoute("page-trace", "/page-trace", backend.uri("/echo"), "");
+        try (WsClient client = WsClient.connect(ws("/page-trace"))) {
+            String id = Json.createReader(new StringReader(
+                    admin().as("GET", "/api/admin/sessions?route=page-trace", null).body()))
+                    .readArray().getJsonObject(0).getString("id");
+
+            logIn();
+            browser.findElement(By.name("route")).sendKeys("page-trace");
+            By row = By.cssSelector("tr.session[data-session-id='" + id + "']");
+            waitFor(row).findElement(By.cssSelector("button.trace-session")).click();
+            waitFor(By.cssSelector("#trace-form button[type=submit]")).click();
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("trace-result"), "Tracing until"));
+
+            client.send("{\"password\":\"hunter2\",\"say\":\"hello\"}");
+            client.nextText();
+            browser.findElement(By.xpath("//form[@id='trace-form']/button[text()='Refresh']")).click();
+            WebElement frame = waitFor(By.cssSelector("tr.traced-frame"));
+            assertTrue(frame.getText().contains("client \u2192 backend"), frame.getText());
+            assertTrue(frame.getText().contains("\"password\":\"***\""), frame.getText());
+
+            browser.findElement(row).findElement(By.cssSelector("button.select-session")).click();
+            waitFor(By.cssSelector("#push-form textarea[name=message]")).sendKeys("from the admin page");
+            browser.findElement(By.cssSelector("#push-form button[type=submit]")).click();
+
+            assertEquals("from the admin page", client.nextText());
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("session-result"), "Queued for the client"));
+        }
+    }
+
+    @Test
     void aPageOfAnotherSiteCannotUseTheOperatorsLoginToChangeAnything() throws Exception {
         logIn();
         // Another site: the same machine under its other name (127.0.0.1 and localhost are different sites).

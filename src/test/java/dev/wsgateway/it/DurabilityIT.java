@@ -30,7 +30,9 @@ class DurabilityIT {
     @Test
     void routesSurviveARedeploy() throws Exception {
         // The deployment is not managed, so Arquillian cannot inject its URL: the build says where the server is.
-        URL base = new URL(System.getProperty("gateway.it.base-url", "http://127.0.0.1:8080/"));
+        // (WildFly: 8080 moved by the build's port offset)
+        URL base = new URL(System.getProperty("gateway.it.base-url",
+                "http://127.0.0.1:" + (8080 + Integer.getInteger("wildfly.it.port-offset", 0)) + "/"));
         String route = "{\"id\":\"durable\",\"path\":\"/durable\",\"backend\":\"ws://127.0.0.1:9/x\",\"description\":\"kept\"}";
         deployer.deploy(GATEWAY);
         try {

@@ -86,6 +86,16 @@ final class WsClient implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
     }
 
+    /** One frame of a text message: the first (or a middle) one with {@code last} false, the final one with true. */
+    void sendTextPart(String part, boolean last) throws Exception {
+        socket.sendText(part, last).get(10, TimeUnit.SECONDS);
+    }
+
+    /** An unsolicited pong (a heartbeat the gateway relays). */
+    void sendPong(byte[] data) throws Exception {
+        socket.sendPong(ByteBuffer.wrap(data)).get(10, TimeUnit.SECONDS);
+    }
+
     void sendPart(byte[] data, boolean last) throws Exception {
         socket.sendBinary(ByteBuffer.wrap(data), last).get(30, TimeUnit.SECONDS);
     }

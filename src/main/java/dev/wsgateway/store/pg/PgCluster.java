@@ -77,6 +77,7 @@ public final class PgCluster implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean warnedPolling;
+    private volatile boolean listeningLogged;
     private final Object eventLock = new Object();
     private long lastEventId;
     private final java.util.LinkedHashSet<Long> recentlyHandled = new java.util.LinkedHashSet<>();
@@ -344,43 +345,64 @@ public final class PgCluster implements AutoCloseable {
     }
 
     /**
-     * The driver's notification API on {@code c}. A server-managed DataSource hands out its own wrapper around a
-     * driver the server loaded (not the WAR's copy), so the driver's connection is found by unwrapping to
-     * {@link Connection} and its {@code getNotifications(int)} called by name. Null when neither works: the
-     * listener then polls the event table every catch-up interval.
+     * The driver's notification API on {@code c}. A server-managed DataSource hands out its own wrapper around
+     * a driver the server loaded, usually not the WAR's copy, and a wrapper answers {@code unwrap(Connection.class)}
+     * with itself (WildFly's IronJacamar does), while unwrapping to a driver interface checks class identity
+     * (WildFly, Open Liberty). So after the WAR's own {@code org.postgresql.PGConnection}, the one of the class
+     * loader that made a value the driver returned is tried, and {@code getNotifications(int)} is called on what
+     * the wrapper unwraps to (a proxy on Liberty). Null when none works: the listener then reads the event table
+     * every catch-up interval.
      */
     private Notifications notifications(Connection c) {
-        try {
-            if (c.isWrapperFor(org.postgresql.PGConnection.class)) {
-                org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
-                return millis -> {
-                    org.postgresql.PGNotification[] got = pg.getNotifications(millis);
-                    return got != null && got.length > 0;
-                };
-            }
-        } catch (SQLException | LinkageError ignored) {
-            // not this driver's class: try by name below
-        }
-        try {
-            Object raw = c.unwrap(Connection.class);
-            java.lang.reflect.Method get = raw.getClass().getMethod("getNotifications", int.class);
-            return millis -> {
-                try {
-                    Object got = get.invoke(raw, millis);
-                    return got != null && java.lang.reflect.Array.getLength(got) > 0;
-                } catch (ReflectiveOperationException e) {
-                    throw e.getCause() instanceof SQLException sql ? sql
-                            : new SQLException("getNotifications failed", "08000", e.getCause());
+        List<Class<?>> candidates = new ArrayList<>();
+        candidates.add(org.postgresql.PGConnection.class);
+        // A value of a PostgreSQL type comes back as the driver's own PGobject, unwrapped by every server
+        // tried (WildFly, Open Liberty, Payara): its class loader is the one the server loaded the driver with.
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT '{}'::jsonb")) {
+            Object value = r.next() ? r.getObject(1) : null;
+            ClassLoader loader = value == null ? null : value.getClass().getClassLoader();
+            if (loader != null) {
+                Class<?> found = Class.forName(org.postgresql.PGConnection.class.getName(), false, loader);
+                if (!candidates.contains(found)) {
+                    candidates.add(found);
                 }
-            };
-        } catch (SQLException | ReflectiveOperationException | RuntimeException e) {
-            if (!warnedPolling) {
-                warnedPolling = true;
-                LOG.warning(() -> "ws-gateway cluster: the DataSource gives no access to PostgreSQL notifications; "
-                        + "changes of other instances are read every " + settings.catchUpInterval().toMillis() + " ms");
             }
-            return null;
+        } catch (SQLException | ClassNotFoundException | RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "ws-gateway cluster: could not find the server's PostgreSQL driver", e);
         }
+        for (Class<?> pgConnection : candidates) {
+            try {
+                if (c.isWrapperFor(pgConnection)) {
+                    Object pg = c.unwrap(pgConnection);
+                    java.lang.reflect.Method get = pgConnection.getMethod("getNotifications", int.class);
+                    if (!listeningLogged) {
+                        listeningLogged = true;
+                        LOG.info(() -> "ws-gateway cluster: listening on " + CHANNEL + " through "
+                                + pg.getClass().getName() + " (from " + c.getClass().getName() + ")");
+                    }
+                    return millis -> {
+                        try {
+                            Object got = get.invoke(pg, millis);
+                            return got != null && java.lang.reflect.Array.getLength(got) > 0;
+                        } catch (ReflectiveOperationException e) {
+                            throw e.getCause() instanceof SQLException sql ? sql
+                                    : new SQLException("getNotifications failed", "08000", e.getCause());
+                        }
+                    };
+                }
+            } catch (SQLException | ReflectiveOperationException | RuntimeException | LinkageError e) {
+                LOG.log(Level.FINE, "ws-gateway cluster: cannot unwrap to " + pgConnection + " from "
+                        + pgConnection.getClassLoader(), e);
+            }
+        }
+        if (!warnedPolling) {
+            warnedPolling = true;
+            LOG.warning(() -> "ws-gateway cluster: the DataSource's connection (" + c.getClass().getName()
+                    + ") does not unwrap to the PostgreSQL driver's PGConnection, so this instance cannot LISTEN; "
+                    + "changes of other instances are read every " + settings.catchUpInterval().toMillis()
+                    + " ms (docs/cluster.md says how each server lets it unwrap)");
+        }
+        return null;
     }
 
     // ---- instance registry ----

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Shared pieces of the rate-limit tests: a settable clock, routes, contexts, policies from JSON. */
-final class RateLimitTestSupport {
+public final class RateLimitTestSupport {
 
     /** A clock the test moves by hand. */
-    static final class TestClock implements TimeMeter {
+    public static final class TestClock implements TimeMeter {
         private long nanos = Duration.ofDays(1000).toNanos();
 
         @Override
@@ -29,7 +29,7 @@ final class RateLimitTestSupport {
             return false;
         }
 
-        void advance(Duration d) {
+        public void advance(Duration d) {
             nanos += d.toNanos();
         }
     }
