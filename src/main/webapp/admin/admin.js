@@ -47,6 +47,7 @@ document.addEventListener('alpine:init', () => {
       { id: 'routes', label: 'Routes' },
       { id: 'keys', label: 'API keys' },
       { id: 'revocations', label: 'Revocations' },
+      { id: 'drain', label: 'Drain' },
     ],
     tab: 'sessions',
     lastError: '',
@@ -70,6 +71,9 @@ document.addEventListener('alpine:init', () => {
     revocations: [],
     revocationForm: { kind: 'subject', value: '', expiresAt: '', note: '' },
     revocationResult: '',
+    drain: null,
+    drainForm: { windowSeconds: 30, code: 1012, reason: '' },
+    drainResult: '',
 
     init() {
       const wanted = window.location.hash.slice(1);
@@ -79,6 +83,7 @@ document.addEventListener('alpine:init', () => {
       this.refresh();
       // Counters move while sessions relay: poll, at most one request in flight.
       setInterval(() => { if (this.polling && this.tab === 'sessions' && !this.loading) this.loadSessions(); }, 2000);
+      setInterval(() => { if (this.tab === 'drain') this.loadDrain(); }, 2000);
     },
 
     show(tab) {
@@ -89,7 +94,7 @@ document.addEventListener('alpine:init', () => {
 
     refresh() {
       ({ sessions: () => this.loadSessions(), routes: () => this.loadRoutes(), keys: () => this.loadKeys(),
-        revocations: () => this.loadRevocations() })[this.tab]();
+        revocations: () => this.loadRevocations(), drain: () => this.loadDrain() })[this.tab]();
     },
 
     /** A list call; sets lastError when it fails, and returns the array or null. */
@@ -293,6 +298,32 @@ document.addEventListener('alpine:init', () => {
       const result = await api('DELETE', 'revocations/' + encodeURIComponent(id));
       this.revocationResult = result.ok ? 'Lifted ' + id + '.' : describe(result);
       this.loadRevocations();
+    },
+
+    // ---- drain (this instance only) ----
+    async loadDrain() {
+      const result = await api('GET', 'drain');
+      if (result.ok) {
+        this.drain = result.body;
+        this.lastError = '';
+      } else {
+        this.lastError = 'Loading drain: ' + describe(result);
+      }
+    },
+    async startDrain() {
+      const f = this.drainForm;
+      if (!window.confirm('Drain this instance? Readiness goes DOWN, new handshakes get 503, and its '
+        + 'sessions are closed over ' + f.windowSeconds + ' s.')) return;
+      const body = { windowSeconds: Number(f.windowSeconds), code: Number(f.code) };
+      if (f.reason.trim()) body.reason = f.reason.trim();
+      const result = await api('POST', 'drain', body);
+      this.drainResult = result.ok ? 'Draining.' : describe(result);
+      this.loadDrain();
+    },
+    async cancelDrain() {
+      const result = await api('DELETE', 'drain');
+      this.drainResult = result.ok ? 'Cancelled: readiness UP, handshakes accepted; open sessions stay.' : describe(result);
+      this.loadDrain();
     },
 
     time(iso) {

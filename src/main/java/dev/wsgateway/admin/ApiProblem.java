@@ -29,6 +29,11 @@ public class ApiProblem extends RuntimeException {
         return status;
     }
 
+    /** The fields' problems (empty when the problem is not about fields). */
+    public List<FieldError> errors() {
+        return errors;
+    }
+
     public Response toResponse() {
         return response(status, title, getMessage(), errors);
     }

@@ -15,6 +15,8 @@ import dev.wsgateway.policy.message.MessagePolicyCatalog;
 import dev.wsgateway.policy.message.MessagePolicyFactory;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.relay.Drain;
+import dev.wsgateway.relay.SessionLifetime;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.RouteDefinition;
 import dev.wsgateway.route.RouteFile;
@@ -44,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -114,7 +117,14 @@ public class GatewayBeans {
         return new SessionRegistry(session -> {
             meters.sessionEnded(session);
             AccessLog.sessionEnded(session);
-        });
+        }, new SessionLifetime(settings.maxSessionJitterPercent(), new Random()));
+    }
+
+    /** This instance's drain (POST /api/admin/drain, and on shutdown: see {@link ShutdownDrain}). */
+    @Produces
+    @Singleton
+    Drain drain(SessionRegistry sessions) {
+        return new Drain(sessions, new Random(), settings.drainRetryAfterSeconds());
     }
 
     void closeSessions(@Disposes SessionRegistry registry) {

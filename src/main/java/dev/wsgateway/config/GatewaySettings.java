@@ -1,5 +1,8 @@
 package dev.wsgateway.config;
 
+import dev.wsgateway.relay.CloseCodes;
+import dev.wsgateway.relay.CloseCodes.Close;
+import dev.wsgateway.relay.SessionLifetime;
 import dev.wsgateway.route.Route;
 import dev.wsgateway.route.RouteDefaults;
 import dev.wsgateway.upstream.transport.BackendTls;
@@ -31,8 +34,43 @@ public class GatewaySettings {
                 config.getValue("gateway.route.ping-interval-seconds", Integer.class),
                 config.getOptionalValues("gateway.subprotocols", String.class).orElse(List.of()),
                 config.getOptionalValue("gateway.route.max-buffered-message-bytes", Integer.class)
-                        .orElse(Route.DEFAULT_MAX_BUFFERED_MESSAGE_BYTES));
+                        .orElse(Route.DEFAULT_MAX_BUFFERED_MESSAGE_BYTES),
+                config.getOptionalValue("gateway.route.max-session-seconds", Integer.class).orElse(0));
     }
+
+    /** How much earlier than its route's maximum age a session may be closed, in percent (0-50). */
+    public int maxSessionJitterPercent() {
+        return config.getOptionalValue("gateway.route.max-session-jitter-percent", Integer.class)
+                .orElse(SessionLifetime.DEFAULT_JITTER_PERCENT);
+    }
+
+    /** A drain's window when the request names none ({@code gateway.drain.window-seconds}). */
+    public int drainWindowSeconds() {
+        return config.getOptionalValue("gateway.drain.window-seconds", Integer.class).orElse(30);
+    }
+
+    /** What a drained client gets when the request names nothing: 1012 (service restart) or 1001 (going away). */
+    public Close drainClose() {
+        int code = config.getOptionalValue("gateway.drain.code", Integer.class).orElse(1012);
+        if (code != 1012 && code != CloseCodes.GOING_AWAY) {
+            throw new IllegalArgumentException("gateway.drain.code must be 1012 or 1001, not " + code);
+        }
+        return new Close(code, config.getOptionalValue("gateway.drain.reason", String.class).orElse("gateway restarting"));
+    }
+
+    /** The {@code Retry-After} of the 503 a handshake gets during a drain. */
+    public int drainRetryAfterSeconds() {
+        return config.getOptionalValue("gateway.drain.retry-after-seconds", Integer.class).orElse(5);
+    }
+
+    /** The drain window on undeploy or server shutdown, at most 60 s (0: every session closed at once). */
+    public int drainShutdownWindowSeconds() {
+        int seconds = config.getOptionalValue("gateway.drain.shutdown-window-seconds", Integer.class).orElse(10);
+        return Math.max(0, Math.min(seconds, MAX_SHUTDOWN_DRAIN_SECONDS));
+    }
+
+    /** The server's stop waits at most this long (plus a second) for the drain on shutdown. */
+    public static final int MAX_SHUTDOWN_DRAIN_SECONDS = 60;
 
     /** Where durable state (routes) lives: the configured directory, else one under the server's data area. */
     public Path dataDir() {

@@ -8,6 +8,7 @@ import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyChain;
 import dev.wsgateway.policy.message.MessageChains;
 import dev.wsgateway.policy.message.MessagePolicyCatalog;
+import dev.wsgateway.relay.Drain;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.Route;
@@ -30,7 +31,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One handshake on {@code /ws/*} as a pipeline with an outcome: the protocol checks and readiness first, then
+ * One handshake on {@code /ws/*} as a pipeline with an outcome: the path check, the drain and readiness first, then
  * the route, its policies, the limit on waiting handshakes, and the backend connect. Everything but the
  * backend's answer is decided at once on the request thread; the backend's answer completes the result later,
  * on a transport thread, and no thread waits for it. The caller only answers ({@link Rejected}) or upgrades
@@ -75,6 +76,7 @@ final class Handshake {
     private final ClientAddresses addresses;
     private final HandshakeOutcomes outcomes;
     private final MessagePolicyCatalog messagePolicies;
+    private final Drain drain;
 
     Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
               PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes) {
@@ -84,6 +86,14 @@ final class Handshake {
     Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
               PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes,
               MessagePolicyCatalog messagePolicies) {
+        this(routes, sessions, connector, waiting, policies, addresses, outcomes, messagePolicies, null);
+    }
+
+    /** @param drain this instance's drain: while it runs, handshakes get 503 (null: never drained) */
+    Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
+              PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes,
+              MessagePolicyCatalog messagePolicies, Drain drain) {
+        this.drain = drain;
         this.messagePolicies = messagePolicies;
         this.outcomes = outcomes;
         this.routes = routes;
@@ -99,6 +109,11 @@ final class Handshake {
         if (request.path() == null) {
             return done(new Rejected(null, Outcome.BAD_PATH, 400,
                     "The path must not contain '.' or '..' segments.", Map.of()));
+        }
+        if (drain != null && drain.refusesHandshakes()) {
+            return done(new Rejected(null, Outcome.DRAINING, 503,
+                    "The gateway is draining for a restart; connect again (another instance may take you).",
+                    Map.of("Retry-After", Integer.toString(drain.retryAfterSeconds()))));
         }
         if (!routes.isLoaded()) {
             return done(new Rejected(null, Outcome.NOT_READY, 503, "The gateway is not ready.",

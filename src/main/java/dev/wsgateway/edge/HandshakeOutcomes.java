@@ -23,6 +23,8 @@ public interface HandshakeOutcomes {
         ROUTE_DISABLED,
         /** 503: the gateway has not loaded its routes yet. */
         NOT_READY,
+        /** 503 with {@code Retry-After}: this instance is draining (POST /api/admin/drain, or shutting down). */
+        DRAINING,
         /** The status a handshake policy chose (401, 403, 429, ...); {@code policyType} names the policy. */
         REJECTED_BY_POLICY,
         /** 500: a handshake policy threw; {@code policyType} names it. */

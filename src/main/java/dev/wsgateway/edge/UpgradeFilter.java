@@ -8,6 +8,7 @@ import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.message.MessagePolicyCatalog;
+import dev.wsgateway.relay.Drain;
 import dev.wsgateway.relay.SessionRegistry;
 import dev.wsgateway.route.RouteStore;
 import dev.wsgateway.upstream.BackendConnector;
@@ -69,6 +70,8 @@ public class UpgradeFilter extends HttpFilter {
     Instance<HandshakeOutcomes> outcomeListeners;
     @Inject
     GatewaySettings settings;
+    @Inject
+    Drain drain;
 
     private Handshake handshake;
     private HandshakeOutcomes outcomes;
@@ -86,7 +89,7 @@ public class UpgradeFilter extends HttpFilter {
             LOG.info("ws-gateway: this server cannot upgrade after async processing; handshakes wait for their "
                     + "backends on request threads (gateway.handshake.max-waiting-on-threads)");
         }
-        handshake = new Handshake(routes, sessions, connector, limit, policies, addresses, outcomes, messagePolicies);
+        handshake = new Handshake(routes, sessions, connector, limit, policies, addresses, outcomes, messagePolicies, drain);
     }
 
     @Override

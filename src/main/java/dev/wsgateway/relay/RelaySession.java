@@ -113,7 +113,7 @@ public final class RelaySession {
      * How the pair ended, for metrics and the access log: who closed first ({@code client}, {@code backend},
      * {@code gateway}), the code that side sent or that the gateway sent the client, and why ({@code client},
      * {@code backend}, or the gateway's cause: {@code admin}, {@code expiry}, {@code revocation}, {@code idle},
-     * {@code keepalive}, {@code message_too_big}, {@code shutdown}, {@code policy} (a message policy's verdict),
+     * {@code keepalive}, {@code message_too_big}, {@code max_age}, {@code drain}, {@code shutdown}, {@code policy} (a message policy's verdict),
      * {@code policy_error} (a message policy failed), {@code gateway}).
      */
     public record Ending(String by, int code, String cause) {

@@ -51,6 +51,7 @@ public final class SessionRegistry implements AutoCloseable {
     private final ThreadPoolExecutor blockingSends;
 
     private final Consumer<RelaySession> onEnded;
+    private final SessionLifetime lifetime;
     /** Told about every new pair before its first frame (frame tracing); none until someone asks. */
     private volatile Consumer<RelaySession> onOpened = s -> { };
 
@@ -58,9 +59,17 @@ public final class SessionRegistry implements AutoCloseable {
         this(s -> { });
     }
 
-    /** @param onEnded told once about every pair that finished (metrics, the access log), after it left the registry */
     public SessionRegistry(Consumer<RelaySession> onEnded) {
+        this(onEnded, new SessionLifetime(SessionLifetime.DEFAULT_JITTER_PERCENT, new java.util.Random()));
+    }
+
+    /**
+     * @param onEnded  told once about every pair that finished (metrics, the access log), after it left the registry
+     * @param lifetime when a route's maximum session age closes its sessions
+     */
+    public SessionRegistry(Consumer<RelaySession> onEnded, SessionLifetime lifetime) {
         this.onEnded = onEnded;
+        this.lifetime = lifetime;
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("ws-gateway-session-timer"));
         timer.setRemoveOnCancelPolicy(true); // a session that ends before its token expires leaves nothing queued
         this.timer = timer;
@@ -85,15 +94,19 @@ public final class SessionRegistry implements AutoCloseable {
     /**
      * Registers a new pair. {@code onEnd} runs once when it finishes (giving back what the handshake
      * reserved). A credential that must be enforced closes the pair at its expiry: 1008 {@code token expired}
-     * to the client (at once if it already passed), 1001 to the backend.
+     * to the client (at once if it already passed), 1001 to the backend. A route's maximum session age closes
+     * the pair with 1001 at that age less its jitter ({@link SessionLifetime}).
      */
     public RelaySession open(Route route, String clientAddress, Credentials credentials, List<Runnable> onEnd) {
         AtomicReference<ScheduledFuture<?>> expiry = new AtomicReference<>();
+        AtomicReference<ScheduledFuture<?>> maxAge = new AtomicReference<>();
         RelaySession session = new RelaySession(newId(), route, clientAddress, credentials, s -> {
             sessions.remove(s.id());
-            ScheduledFuture<?> pending = expiry.get();
-            if (pending != null) {
-                pending.cancel(false);
+            for (AtomicReference<ScheduledFuture<?>> timer : List.of(expiry, maxAge)) {
+                ScheduledFuture<?> pending = timer.get();
+                if (pending != null) {
+                    pending.cancel(false);
+                }
             }
             onEnd.forEach(SessionRegistry::runQuietly);
             runQuietly(() -> onEnded.accept(s));
@@ -106,6 +119,14 @@ public final class SessionRegistry implements AutoCloseable {
                     delay, TimeUnit.MILLISECONDS));
             if (session.state().finished()) {
                 expiry.get().cancel(false);
+            }
+        }
+        long ageMillis = lifetime.closeAfterMillis(route.maxSessionSeconds());
+        if (ageMillis >= 0) {
+            maxAge.set(timer.schedule(() -> session.close(SessionLifetime.CAUSE, SessionLifetime.MAX_AGE,
+                    SessionLifetime.MAX_AGE), ageMillis, TimeUnit.MILLISECONDS));
+            if (session.state().finished()) {
+                maxAge.get().cancel(false);
             }
         }
         return session;
@@ -146,6 +167,14 @@ public final class SessionRegistry implements AutoCloseable {
 
     public int size() {
         return sessions.size();
+    }
+
+    /**
+     * Runs {@code task} on the session timer after {@code delayMillis} (the drain's batches). The timer has one
+     * thread: the task must be quick and must not wait.
+     */
+    public ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        return timer.schedule(() -> runQuietly(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
 
     /** One pass of the timer; public for tests that drive time themselves. */

@@ -12,12 +12,14 @@ import java.util.List;
  * bytes read from one side and not yet written to the other (past it, the sending side is paused);
  * {@code policies} are the route's handshake policy entries as written (validated), compiled into a chain by
  * the policy catalog; {@code messagePolicies} are its message policy entries (validated, compiled by the message
- * policy catalog), and {@code maxBufferedMessageBytes} the largest message a direction assembles for them.
+ * policy catalog), and {@code maxBufferedMessageBytes} the largest message a direction assembles for them;
+ * {@code maxSessionSeconds} 0 means sessions may live for ever (else they are closed with 1001 at about that age,
+ * see {@code relay/SessionLifetime}).
  */
 public record Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
                     int idleTimeoutSeconds, int maxMessageBytes, int maxInFlightBytes, int pingIntervalSeconds,
                     boolean enabled, List<JsonObject> policies, long version, List<JsonObject> messagePolicies,
-                    int maxBufferedMessageBytes) {
+                    int maxBufferedMessageBytes, int maxSessionSeconds) {
     /** Each direction's budget of bytes in flight when neither the route nor the gateway says otherwise. */
     public static final int DEFAULT_MAX_IN_FLIGHT_BYTES = 64 * 1024;
     /** The largest message assembled for whole-message policies when neither the route nor the gateway says. */
@@ -27,6 +29,16 @@ public record Route(String id, String path, URI backend, List<String> subprotoco
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
         messagePolicies = List.copyOf(messagePolicies);
+    }
+
+    /** A route without a maximum session age. */
+    public Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
+                 int idleTimeoutSeconds, int maxMessageBytes, int maxInFlightBytes, int pingIntervalSeconds,
+                 boolean enabled, List<JsonObject> policies, long version, List<JsonObject> messagePolicies,
+                 int maxBufferedMessageBytes) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes,
+                maxInFlightBytes, pingIntervalSeconds, enabled, policies, version, messagePolicies,
+                maxBufferedMessageBytes, 0);
     }
 
     /** A route without message policies. */

@@ -2,12 +2,20 @@ package dev.wsgateway.route;
 
 import java.util.List;
 
-/** Gateway-wide settings a route falls back to when it does not set its own. */
+/** Gateway-wide settings a route falls back to when it does not set its own ({@code maxSessionSeconds} 0: unlimited). */
 public record RouteDefaults(int connectTimeoutMillis, int idleTimeoutSeconds, int maxMessageBytes,
                             int maxInFlightBytes, int pingIntervalSeconds, List<String> subprotocols,
-                            int maxBufferedMessageBytes) {
+                            int maxBufferedMessageBytes, int maxSessionSeconds) {
     public RouteDefaults {
         subprotocols = List.copyOf(subprotocols);
+    }
+
+    /** Defaults without a maximum session age. */
+    public RouteDefaults(int connectTimeoutMillis, int idleTimeoutSeconds, int maxMessageBytes,
+                         int maxInFlightBytes, int pingIntervalSeconds, List<String> subprotocols,
+                         int maxBufferedMessageBytes) {
+        this(connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes, maxInFlightBytes, pingIntervalSeconds,
+                subprotocols, maxBufferedMessageBytes, 0);
     }
 
     /** Defaults with the default assembly limit ({@link Route#DEFAULT_MAX_BUFFERED_MESSAGE_BYTES}). */

@@ -32,7 +32,8 @@ public record RouteDefinition(
         String description,
         List<JsonObject> policies,
         List<JsonObject> messagePolicies,
-        Integer maxBufferedMessageBytes) {
+        Integer maxBufferedMessageBytes,
+        Integer maxSessionSeconds) {
 
     public static final int MAX_CONNECT_TIMEOUT_MILLIS = 120_000;
     public static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -42,6 +43,8 @@ public record RouteDefinition(
     public static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
     public static final int MAX_PING_INTERVAL_SECONDS = 3600;
     public static final int MAX_DESCRIPTION = 500;
+    /** 30 days: longer-lived sessions can leave maxSessionSeconds at 0 (unlimited). */
+    public static final int MAX_SESSION_SECONDS = 30 * 24 * 3600;
     /** The assembly limit's upper bound: a direction may hold this much of one message for whole-message policies. */
     public static final int MAX_BUFFERED_MESSAGE_BYTES = 64 << 20;
 
@@ -51,12 +54,22 @@ public record RouteDefinition(
     /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
     private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
             "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes", "pingIntervalSeconds", "enabled", "description", "policies", "version",
-            "messagePolicies", "maxBufferedMessageBytes");
+            "messagePolicies", "maxBufferedMessageBytes", "maxSessionSeconds");
 
     public RouteDefinition {
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
         messagePolicies = List.copyOf(messagePolicies);
+    }
+
+    /** A definition that leaves the maximum session age to the gateway's default. */
+    public RouteDefinition(String id, String path, URI backend, List<String> subprotocols, Integer connectTimeoutMillis,
+                           Integer idleTimeoutSeconds, Integer maxMessageBytes, Integer maxInFlightBytes,
+                           Integer pingIntervalSeconds, boolean enabled, String description, List<JsonObject> policies,
+                           List<JsonObject> messagePolicies, Integer maxBufferedMessageBytes) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes,
+                maxInFlightBytes, pingIntervalSeconds, enabled, description, policies, messagePolicies,
+                maxBufferedMessageBytes, null);
     }
 
     /** A definition without message policies. */
@@ -135,12 +148,13 @@ public record RouteDefinition(
             f.errors().addAll(messagePolicyCheck.problems(messagePolicies));
         }
         Integer buffered = f.integer("maxBufferedMessageBytes", 1, MAX_BUFFERED_MESSAGE_BYTES);
+        Integer maxAge = f.integer("maxSessionSeconds", 0, MAX_SESSION_SECONDS);
         if (!f.errors().isEmpty()) {
             throw new InvalidRouteException(f.errors());
         }
         return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, inFlight, ping,
                 enabled == null || enabled, description, policies == null ? List.of() : policies,
-                messagePolicies == null ? List.of() : messagePolicies, buffered);
+                messagePolicies == null ? List.of() : messagePolicies, buffered, maxAge);
     }
 
     private static URI backendUri(JsonFields f, String text) {
@@ -226,13 +240,14 @@ public record RouteDefinition(
                 maxInFlightBytes != null ? maxInFlightBytes : defaults.maxInFlightBytes(),
                 pingIntervalSeconds != null ? pingIntervalSeconds : defaults.pingIntervalSeconds(),
                 enabled, policies, version, messagePolicies,
-                maxBufferedMessageBytes != null ? maxBufferedMessageBytes : defaults.maxBufferedMessageBytes());
+                maxBufferedMessageBytes != null ? maxBufferedMessageBytes : defaults.maxBufferedMessageBytes(),
+                maxSessionSeconds != null ? maxSessionSeconds : defaults.maxSessionSeconds());
     }
 
     public RouteDefinition withId(String newId) {
         return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
                 maxMessageBytes, maxInFlightBytes, pingIntervalSeconds, enabled, description, policies,
-                messagePolicies, maxBufferedMessageBytes);
+                messagePolicies, maxBufferedMessageBytes, maxSessionSeconds);
     }
 
     public JsonObjectBuilder toJson() {
@@ -268,6 +283,9 @@ public record RouteDefinition(
         }
         if (maxBufferedMessageBytes != null) {
             b.add("maxBufferedMessageBytes", maxBufferedMessageBytes);
+        }
+        if (maxSessionSeconds != null) {
+            b.add("maxSessionSeconds", maxSessionSeconds);
         }
         return b;
     }

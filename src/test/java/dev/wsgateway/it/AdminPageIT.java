@@ -192,6 +192,39 @@ class AdminPageIT extends GatewayTestBase {
         assertFalse(admin().as("GET", "/api/admin/revocations", null).body().contains("victim"));
     }
 
+    @Test
+    void anOperatorDrainsThisInstanceFromThePageSeesItDrainedAndCancelsIt() throws Exception {
+        admin().createRoute("page-drain", "/page-drain", backend.uri("/echo"), "");
+        try (WsClient client = WsClient.connect(ws("/page-drain"))) {
+            client.send("before");
+            assertEquals("before", client.nextText());
+            logIn();
+            browser.findElement(By.cssSelector("nav button[data-tab=drain]")).click();
+            WebElement state = waitFor(By.cssSelector("#drain [data-drain=state]"));
+            new WebDriverWait(browser, WAIT).until(b -> state.getText().equals("idle"));
+
+            WebElement window = browser.findElement(By.cssSelector("#drain-form input[name=windowSeconds]"));
+            window.clear();
+            window.sendKeys("0");
+            browser.findElement(By.cssSelector("#drain-form input[name=reason]")).sendKeys("drained from the page");
+            browser.findElement(By.cssSelector("#drain-form button[type=submit]")).click();
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.alertIsPresent()).accept();
+
+            WsClient.Closed closed = client.awaitClose();
+            assertEquals(1012, closed.code());
+            assertEquals("drained from the page", closed.reason());
+            new WebDriverWait(browser, WAIT).until(b -> b.findElement(By.cssSelector("#drain [data-drain=state]"))
+                    .getText().equals("drained"));
+
+            browser.findElement(By.xpath("//section[@id='drain']//button[text()='Cancel drain']")).click();
+            new WebDriverWait(browser, WAIT).until(b -> b.findElement(By.cssSelector("#drain [data-drain=state]"))
+                    .getText().equals("idle"));
+            assertTrue(admin().as("GET", "/api/admin/drain", null).body().contains("\"state\":\"idle\""));
+        } finally {
+            admin().as("DELETE", "/api/admin/drain", null);
+        }
+    }
+
     /** The page as the operator sees it, for the docs (docs/images/admin-page.png is a copy of this file). */
     private void screenshot() throws Exception {
         Path file = Path.of(System.getProperty("gateway.it.screenshot", "target/admin-page.png"));

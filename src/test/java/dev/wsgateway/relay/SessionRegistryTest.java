@@ -70,6 +70,30 @@ class SessionRegistryTest {
     }
 
     @Test
+    void aRouteWithAMaximumAgeClosesItsSessionsWith1001AtThatAge() throws InterruptedException {
+        Route aged = new Route("aged", "/aged", URI.create("ws://127.0.0.1:9/x"), List.of(), 1000, 60, 1024,
+                Route.DEFAULT_MAX_IN_FLIGHT_BYTES, 0, true, List.of(), 1, List.of(), Route.DEFAULT_MAX_BUFFERED_MESSAGE_BYTES, 1);
+        try (SessionRegistry withoutJitter = new SessionRegistry(s -> { }, new SessionLifetime(0, new java.util.Random()))) {
+            RelaySession s = withoutJitter.open(aged, "192.0.2.1", Credentials.ANONYMOUS, List.of());
+            FakePeer client = new FakePeer("client");
+            FakePeer backend = new FakePeer("backend");
+            s.backendOpened(backend, null);
+            s.clientOpened(client);
+            long opened = System.nanoTime();
+
+            assertTrue(client.awaitFirstEvent(), "the client was closed");
+            long tookMillis = (System.nanoTime() - opened) / 1_000_000;
+            assertEquals(List.of("close 1001 session reached its maximum age"), client.events());
+            assertTrue(backend.awaitFirstEvent(), "the backend was closed");
+            assertEquals(List.of("close 1001 session reached its maximum age"), backend.events());
+            assertTrue(tookMillis >= 900, "not before its age: " + tookMillis + " ms");
+            s.sideEnded(Side.CLIENT, CloseCodes.GOING_AWAY, "");
+            s.sideEnded(Side.BACKEND, CloseCodes.GOING_AWAY, "");
+            assertEquals(new RelaySession.Ending("gateway", 1001, "max_age"), s.ending());
+        }
+    }
+
+    @Test
     void anUnenforcedOrAbsentExpiryClosesNothing() throws InterruptedException {
         Pair notEnforced = open(user("bob", Instant.now().minusSeconds(5), false), List.of());
         Pair anonymous = open(Credentials.ANONYMOUS, List.of());

@@ -233,6 +233,8 @@ class RouteDefinitionTest {
             "idleTimeoutSeconds, -99999999999999999999999",
             "maxInFlightBytes, 1023",
             "maxInFlightBytes, 67108865",
+            "maxSessionSeconds, -1",
+            "maxSessionSeconds, 2592001",
     })
     void rejectsANumberSettingOutsideItsRange(String field, String value) {
         JsonObject json = json(minimal().build().toString().replaceFirst("}$", ",\"" + field + "\":" + value + "}"));
@@ -277,6 +279,30 @@ class RouteDefinitionTest {
         assertEquals(4096, set.compile(1, DEFAULTS).maxInFlightBytes());
         assertFalse(unset.toJson().build().containsKey("maxInFlightBytes"));
         assertEquals(4096, set.toJson().build().getInt("maxInFlightBytes"));
+    }
+
+    @Test
+    void theMaximumSessionAgeIsTheGatewayDefaultUnlessTheRouteSetsOneAndIsShownAsWritten() {
+        RouteDefaults defaults = new RouteDefaults(5_000, 300, 65_536, 65_536, 30, List.of(), 1 << 20, 7200);
+        RouteDefinition unset = RouteDefinition.fromJson(minimal().build());
+        RouteDefinition unlimited = RouteDefinition.fromJson(minimal().add("maxSessionSeconds", 0).build());
+        RouteDefinition set = RouteDefinition.fromJson(minimal().add("maxSessionSeconds", 2).build());
+
+        assertEquals(7200, unset.compile(1, defaults).maxSessionSeconds());
+        assertEquals(0, unlimited.compile(1, defaults).maxSessionSeconds(), "0 on the route: no maximum");
+        assertEquals(2, set.compile(1, defaults).maxSessionSeconds());
+        assertEquals(0, unset.compile(1, DEFAULTS).maxSessionSeconds(), "no gateway default: no maximum");
+        assertFalse(unset.toJson().build().containsKey("maxSessionSeconds"));
+        assertEquals(2, set.toJson().build().getInt("maxSessionSeconds"));
+        assertEquals(set, RouteDefinition.fromJson(set.toJson().build()), "the JSON reads back as written");
+    }
+
+    @Test
+    void acceptsTheEndsOfTheMaximumSessionAge() {
+        assertEquals(2_592_000, RouteDefinition.fromJson(minimal().add("maxSessionSeconds", 2_592_000).build())
+                .maxSessionSeconds());
+        assertEquals("must be an integer",
+                onlyErrorFor(minimal().add("maxSessionSeconds", "60").build(), "maxSessionSeconds").message());
     }
 
     // ---- subprotocols -----------------------------------------------------------------------------

@@ -311,6 +311,17 @@ class RouteStoreTest {
     }
 
     @Test
+    void theMaximumSessionAgeSurvivesTheFile() throws IOException {
+        RouteFile file = new RouteFile(dir);
+        RouteDefinition aged = new RouteDefinition("aged", "/aged", URI.create("ws://127.0.0.1:9000/aged"), List.of(),
+                null, null, null, null, null, true, null, List.of(), List.of(), null, 90);
+
+        file.save(List.of(new StoredRoute(aged, 1)));
+
+        assertEquals(90, file.load().orElseThrow().get(0).definition().maxSessionSeconds());
+    }
+
+    @Test
     void saveReplacesTheFileAsAWhole() throws IOException {
         RouteFile file = new RouteFile(dir);
         List<StoredRoute> many = new ArrayList<>();
