@@ -170,6 +170,43 @@ class MessageBuiltinsIT extends GatewayTestBase {
     }
 
     @Test
+    void sessionsOfOneApiKeyShareItsByteRateWhileAnotherKeyHasItsOwn() throws Exception {
+        route("mb-rate-identity", "\"policies\":[{\"type\":\"apiKey\"}],\"messagePolicies\":[{\"type\":\"messageRate\","
+                + "\"direction\":\"clientToBackend\",\"bytesPerSecond\":1,\"bytesBurst\":2500,\"per\":\"identity\"}]");
+        String first = createKey("mb rate first", "mb-rate-identity");
+        String second = createKey("mb rate second", "mb-rate-identity");
+        String message = RecordingBackend.numbered(1, 1000);
+        try (WsClient a = WsClient.connect(ws("/mb/mb-rate-identity"), Map.of("X-API-Key", first));
+             WsClient b = WsClient.connect(ws("/mb/mb-rate-identity"), Map.of("X-API-Key", first));
+             WsClient c = WsClient.connect(ws("/mb/mb-rate-identity"), Map.of("X-API-Key", second))) {
+            long sessionA = TestBackend.nextOpenedSession();
+            long sessionB = TestBackend.nextOpenedSession();
+            long sessionC = TestBackend.nextOpenedSession();
+            for (int i = 0; i < 3; i++) {
+                a.send(message);
+                assertEquals(message, a.nextText(), "the first key's burst of 2500 bytes lets 3 messages start");
+            }
+            b.send(message); // the first key's bucket is in debt: dropped, although this session sent nothing yet
+            c.send(message); // the second key has a bucket of its own
+            assertEquals(message, c.nextText());
+            for (WsClient client : List.of(a, b, c)) {
+                client.close(1000, "done");
+            }
+            assertEquals(3, wholeTexts(RecordingBackend.receivedUntilClosed(sessionA)).size());
+            assertEquals(List.of(), wholeTexts(RecordingBackend.receivedUntilClosed(sessionB)));
+            assertEquals(List.of(message), wholeTexts(RecordingBackend.receivedUntilClosed(sessionC)));
+        }
+    }
+
+    /** A new API key for one route; its secret. */
+    private String createKey(String name, String routeId) throws Exception {
+        HttpResponse<String> created = admin().as("POST", "/api/admin/keys",
+                "{\"name\":\"" + name + "\",\"routes\":[\"" + routeId + "\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        return Json.createReader(new StringReader(created.body())).readObject().getString("key");
+    }
+
+    @Test
     void messagesOverTheBackendsByteRateAreDroppedBeforeTheClient() throws Exception {
         route("mb-rate-out-drop", "\"messagePolicies\":[{\"type\":\"messageRate\",\"direction\":\"backendToClient\","
                 + "\"bytesPerSecond\":1,\"bytesBurst\":2500}]");
@@ -293,10 +330,7 @@ class MessageBuiltinsIT extends GatewayTestBase {
     void theBackendReceivesTheKeysPrincipalAndTheRouteInsteadOfTheClientsForgedUser() throws Exception {
         route("mb-inject", "\"policies\":[{\"type\":\"apiKey\"}],\"messagePolicies\":[{\"type\":\"inject\","
                 + "\"direction\":\"clientToBackend\",\"fields\":{\"user\":\"principal\",\"route\":\"routeId\"}}]");
-        HttpResponse<String> created = admin().as("POST", "/api/admin/keys",
-                "{\"name\":\"mb inject client\",\"routes\":[\"mb-inject\"]}");
-        assertEquals(201, created.statusCode(), created.body());
-        String key = Json.createReader(new StringReader(created.body())).readObject().getString("key");
+        String key = createKey("mb inject client", "mb-inject");
         try (WsClient client = WsClient.connect(ws("/mb/mb-inject"), Map.of("X-API-Key", key))) {
             long session = TestBackend.nextOpenedSession();
             client.send("{\"user\":\"mallory\",\"text\":\"hi\"}");
