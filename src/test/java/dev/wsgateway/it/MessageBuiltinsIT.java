@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * connects a real client through the real relay to the {@link RecordingBackend}, and asserts what arrived at each
  * hop: the messages and frames the backend received (recorded in order, up to its close), what the client
  * received, and the close codes and reasons on both sides. Where a test must know that nothing more arrives, the
- * sender closes after its messages: the relay forwards a close after everything before it, so the recording up
- * to the close is all that went through.
+ * sender follows its messages with a pong (client) or a close (backend): the relay forwards either after
+ * everything before it, so the recording up to it is all that went through.
  */
 class MessageBuiltinsIT extends GatewayTestBase {
     private static final WsClient.Closed PEER_CLOSED_BY_POLICY = new WsClient.Closed(1001, "peer closed by a message policy");
@@ -60,11 +60,22 @@ class MessageBuiltinsIT extends GatewayTestBase {
         return last.close().getCloseCode().getCode() + " " + last.close().getReasonPhrase();
     }
 
-    /** The text messages in a recording (each whole, in one frame), before its close. */
+    /**
+     * Sends a pong after the client's messages and returns what the backend received up to it: the relay keeps the
+     * direction's order and message policies do not see pongs, so what came before the pong is all that went
+     * through. (Not the client's close: on WildFly, messages sent just before a client's close are sometimes lost
+     * on any route, see the branch's report.)
+     */
+    private static List<Received> upToBarrier(WsClient client, long session) throws Exception {
+        client.sendPong("barrier".getBytes(StandardCharsets.UTF_8));
+        return RecordingBackend.receivedUntilPong(session, "barrier");
+    }
+
+    /** The text messages in a recording (each whole, in one frame), before its close or barrier. */
     private static List<String> wholeTexts(List<Received> received) {
         List<String> texts = new ArrayList<>();
         for (Received r : received) {
-            if (!r.isClose()) {
+            if (!r.isClose() && r.pong() == null) {
                 assertTrue(r.last() && r.text() != null, "a whole text message: " + received);
                 texts.add(r.text());
             }
@@ -119,11 +130,10 @@ class MessageBuiltinsIT extends GatewayTestBase {
             for (int i = 1; i <= 10; i++) {
                 client.send(RecordingBackend.numbered(i, 1000));
             }
-            client.close(1000, "done");
-            List<Received> atBackend = RecordingBackend.receivedUntilClosed(session);
+            List<Received> atBackend = upToBarrier(client, session);
             assertEquals(List.of(RecordingBackend.numbered(1, 1000), RecordingBackend.numbered(2, 1000),
-                    RecordingBackend.numbered(3, 1000)), wholeTexts(atBackend), "only the burst arrived");
-            assertEquals("1000 done", closeOf(atBackend), "the client's own close came next: nothing else arrived");
+                    RecordingBackend.numbered(3, 1000)), wholeTexts(atBackend),
+                    "only the burst arrived before the client's later pong");
         }
         Pattern dropped = Pattern.compile("ws_gateway_message_policy_verdicts_total\\{direction=\"client_to_backend\","
                 + "policy=\"messageRate\",route=\"mb-rate-drop\",verdict=\"drop\"} 7(\\.0)?\\b");
@@ -144,10 +154,7 @@ class MessageBuiltinsIT extends GatewayTestBase {
                 client.send("later-" + later.incrementAndGet());
                 return RecordingBackend.texts(session).stream().anyMatch(t -> t.startsWith("later-"));
             });
-            client.close(1000, "done");
-            List<Received> atBackend = RecordingBackend.receivedUntilClosed(session);
-            assertEquals("1000 done", closeOf(atBackend));
-            List<String> texts = wholeTexts(atBackend);
+            List<String> texts = wholeTexts(upToBarrier(client, session));
             assertEquals(List.of("m-1", "m-2", "m-3"), texts.subList(0, 3), "the burst went through: " + texts);
             long burstArrived = texts.stream().filter(t -> t.startsWith("m-")).count();
             assertTrue(burstArrived < 12, "messages over the rate were dropped: " + texts);
@@ -189,12 +196,9 @@ class MessageBuiltinsIT extends GatewayTestBase {
             b.send(message); // the first key's bucket is in debt: dropped, although this session sent nothing yet
             c.send(message); // the second key has a bucket of its own
             assertEquals(message, c.nextText());
-            for (WsClient client : List.of(a, b, c)) {
-                client.close(1000, "done");
-            }
-            assertEquals(3, wholeTexts(RecordingBackend.receivedUntilClosed(sessionA)).size());
-            assertEquals(List.of(), wholeTexts(RecordingBackend.receivedUntilClosed(sessionB)));
-            assertEquals(List.of(message), wholeTexts(RecordingBackend.receivedUntilClosed(sessionC)));
+            assertEquals(3, wholeTexts(upToBarrier(a, sessionA)).size());
+            assertEquals(List.of(), wholeTexts(upToBarrier(b, sessionB)));
+            assertEquals(List.of(message), wholeTexts(upToBarrier(c, sessionC)));
         }
     }
 
@@ -407,10 +411,7 @@ class MessageBuiltinsIT extends GatewayTestBase {
             client.send("<script>alert(1)</script>");
             client.send("hello");
             assertEquals("hello", client.nextText(), "the denied message was never echoed: it never arrived");
-            client.close(1000, "done");
-            List<Received> atBackend = RecordingBackend.receivedUntilClosed(session);
-            assertEquals(List.of("hello"), wholeTexts(atBackend));
-            assertEquals("1000 done", closeOf(atBackend));
+            assertEquals(List.of("hello"), wholeTexts(upToBarrier(client, session)));
         }
     }
 
@@ -443,9 +444,8 @@ class MessageBuiltinsIT extends GatewayTestBase {
                 client.sendTextPart(parts[i], i == parts.length - 1);
             }
             assertEquals("{\"a\":[1,2,3]}", client.nextText());
-            client.close(1000, "done");
-            assertEquals("[text '{\"a\":[1,2,3]}', close 1000 done]",
-                    RecordingBackend.receivedUntilClosed(session).toString(), "one frame with the whole message");
+            assertEquals("[text '{\"a\":[1,2,3]}', pong barrier]", upToBarrier(client, session).toString(),
+                    "one frame with the whole message");
         }
         try (WsClient client = WsClient.connect(ws("/mb/mb-stream"))) {
             long session = TestBackend.nextOpenedSession();
@@ -453,9 +453,8 @@ class MessageBuiltinsIT extends GatewayTestBase {
                 client.sendTextPart(parts[i], i == parts.length - 1);
             }
             assertEquals("{\"a\":[1,2,3]}", client.nextText());
-            client.close(1000, "done");
-            assertEquals("[text '{\"a\":' (part), text '[1,2,' (part), text '3]}', close 1000 done]",
-                    RecordingBackend.receivedUntilClosed(session).toString(), "the frames as the client sent them");
+            assertEquals("[text '{\"a\":' (part), text '[1,2,' (part), text '3]}', pong barrier]",
+                    upToBarrier(client, session).toString(), "the frames as the client sent them");
         }
         JsonObject view = Json.createReader(new StringReader(
                 admin().as("GET", "/api/admin/routes/mb-assemble/policies", null).body())).readObject();

@@ -4,10 +4,12 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A backend that records, per session and in order, every frame it receives (text or binary part, with its
- * {@code last} flag) and its close, so a test can assert exactly what crossed the gateway towards the backend:
- * which messages, in how many frames, and that nothing came after. It echoes every part back as a part (as
+ * {@code last} flag, and pongs) and its close, so a test can assert exactly what crossed the gateway towards the
+ * backend: which messages, in how many frames, and that nothing came between them and a later pong or close (the
+ * relay keeps a direction's frames in order, pongs included, and message policies do not see pongs: a client's
+ * pong is a barrier that passes any policy). It echoes every part back as a part (as
  * {@link EchoBackend}) and obeys two commands sent as whole text messages, which it does not record:
  * {@code !send N SIZE} sends N text messages of SIZE characters ({@code 1:xxxx}, {@code 2:xxxx}, ...), and
  * {@code !close CODE REASON} closes. Its sessions share {@link EchoBackend}'s numbering and queues of opens and
@@ -25,10 +29,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 @ServerEndpoint("/record")
 public class RecordingBackend {
-    /** What the backend received: a text part, a binary part (its length), or the close. */
-    record Received(String text, int binaryLength, boolean last, CloseReason close) {
+    /** What the backend received: a text part, a binary part (its length), a pong (its data as text), or the close. */
+    record Received(String text, int binaryLength, boolean last, CloseReason close, String pong) {
         static Received text(String text, boolean last) {
-            return new Received(text, -1, last, null);
+            return new Received(text, -1, last, null, null);
+        }
+
+        boolean isPong(String data) {
+            return data.equals(pong);
         }
 
         boolean isClose() {
@@ -38,6 +46,7 @@ public class RecordingBackend {
         @Override
         public String toString() {
             return isClose() ? "close " + close.getCloseCode().getCode() + " " + close.getReasonPhrase()
+                    : pong != null ? "pong " + pong
                     : (text != null ? "text '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'"
                             : "binary " + binaryLength) + (last ? "" : " (part)");
         }
@@ -82,6 +91,21 @@ public class RecordingBackend {
         return received(number);
     }
 
+    /**
+     * Everything session {@code number} received up to and including the pong with {@code data}, waiting for it at
+     * most 30 s.
+     */
+    static List<Received> receivedUntilPong(long number, String data) throws Exception {
+        Await.until("backend session " + number + " received the pong " + data, java.time.Duration.ofSeconds(30),
+                () -> received(number).stream().anyMatch(r -> r.isPong(data)));
+        List<Received> all = received(number);
+        int end = 0;
+        while (!all.get(end).isPong(data)) {
+            end++;
+        }
+        return all.subList(0, end + 1);
+    }
+
     @OnOpen
     public void open(Session session) {
         this.session = session;
@@ -104,13 +128,19 @@ public class RecordingBackend {
 
     @OnMessage
     public void binary(ByteBuffer part, boolean last) throws IOException {
-        received.add(new Received(null, part.remaining(), last, null));
+        received.add(new Received(null, part.remaining(), last, null, null));
         session.getBasicRemote().sendBinary(part, last);
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong) {
+        received.add(new Received(null, -1, true, null,
+                StandardCharsets.UTF_8.decode(pong.getApplicationData().duplicate()).toString()));
     }
 
     @OnClose
     public void close(CloseReason reason) {
-        received.add(new Received(null, -1, true, reason));
+        received.add(new Received(null, -1, true, reason, null));
         EchoBackend.CLOSES.add(new EchoBackend.Event<>(number, reason));
     }
 
