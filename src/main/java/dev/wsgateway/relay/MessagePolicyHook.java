@@ -26,8 +26,9 @@ import java.util.logging.Logger;
  *
  * <p>Verdicts: forward; drop (the whole message, silently; decided on a later frame of a message already partly
  * forwarded it cannot be taken back, so the pair is closed with 1008 instead); replace (whole messages only);
- * close (the policy's code and reason to the sender, 1001 to the other side). A policy that throws, or answers
- * what its phase cannot, closes both sides with 1011. Each policy's verdict is counted once per message.
+ * close (the policy's code and reason to the sender at once, 1001 to the other side after what went on before).
+ * A policy that throws, or answers what its phase cannot, closes both sides with 1011. Each policy's verdict is
+ * counted once per message.
  *
  * <p>Called on the source's reading thread, one frame at a time: no state here is shared.
  */

@@ -182,8 +182,7 @@ public final class RelaySession {
             MessageChain chain = chains.of(side == Side.CLIENT ? Flow.CLIENT_TO_BACKEND : Flow.BACKEND_TO_CLIENT);
             if (!chain.isEmpty()) {
                 direction(side).hook(new MessagePolicyHook(chain, context, route.maxBufferedMessageBytes(),
-                        (toSender, toOther, cause) -> close(cause, side == Side.CLIENT ? toSender : toOther,
-                                side == Side.CLIENT ? toOther : toSender)));
+                        (toSender, toOther, cause) -> closeByPolicy(cause, side, toSender, toOther)));
             }
         }
     }
@@ -297,6 +296,22 @@ public final class RelaySession {
         }
         fromBackend.closeNow(toClient);
         fromClient.closeNow(toBackend);
+    }
+
+    /**
+     * A message policy ends the pair over what {@code sender} sent: the sender is closed at once (what is queued
+     * for it is dropped), the other side after the messages the policies let through before (as when a side
+     * closes by itself), so that a message already accepted is not lost to the side that did nothing wrong.
+     */
+    private void closeByPolicy(String cause, Side sender, Close toSender, Close toOther) {
+        synchronized (lock) {
+            endedBy("gateway", (sender == Side.CLIENT ? toSender : toOther).code(), cause);
+            if (!move(State.Event.GATEWAY_CLOSED).relaying()) {
+                return;
+            }
+        }
+        direction(sender.other()).closeNow(toSender);
+        direction(sender).forwardClose(toOther);
     }
 
     /** Gives up on a pair whose sides did not confirm their close in time: whatever is still open is closed. */

@@ -22,7 +22,8 @@ final class TestBackend implements AutoCloseable {
         // Frames of up to 32 MiB: some servers (Open Liberty) pass a client's 16 MiB frame on as one frame.
         Server server = new Server("127.0.0.1", -1, "/",
                 Map.of(TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, 32 * 1024 * 1024 + 14),
-                EchoBackend.class, DeepPathBackend.class, FlowBackends.Flood.class, FlowBackends.SlowReader.class);
+                EchoBackend.class, DeepPathBackend.class, FlowBackends.Flood.class, FlowBackends.SlowReader.class,
+                RecordingBackend.class);
         server.start();
         return new TestBackend(server, "ws");
     }

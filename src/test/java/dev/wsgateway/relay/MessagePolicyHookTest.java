@@ -132,6 +132,20 @@ class MessagePolicyHookTest {
     }
 
     @Test
+    void aCloseVerdictReachesThePeerAfterTheMessagesLetThroughBeforeIt() {
+        RelaySession session = session("{\"type\":\"scriptFrame\",\"direction\":\"clientToBackend\"}");
+        backend.holdCompletions = true; // a slow backend: "second" waits behind "first"
+        session.text(Side.CLIENT, "first", true);
+        session.text(Side.CLIENT, "second", true);
+        session.text(Side.CLIENT, "close now", true);
+        assertEquals(List.of("close 4000 close now"), client.closes(), "the sender is closed at once");
+        backend.completeHeld();
+        backend.completeHeld();
+        assertEquals(List.of("text first", "text second", "close 1001 peer closed by a message policy"),
+                backend.events(), "what the policies let through is not lost to the peer");
+    }
+
+    @Test
     void aWholeMessagePolicyMakesTheFlowAssembleAndForwardOneFrame() {
         RelaySession session = session("{\"type\":\"scriptMessage\",\"direction\":\"clientToBackend\"}");
         session.text(Side.CLIENT, "ab", false);
