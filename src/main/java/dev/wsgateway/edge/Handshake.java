@@ -80,13 +80,7 @@ final class Handshake {
 
     Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
               PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes) {
-        this(routes, sessions, connector, waiting, policies, addresses, outcomes, MessagePolicyCatalog.none());
-    }
-
-    Handshake(RouteStore routes, SessionRegistry sessions, BackendConnector connector, WaitingHandshakes waiting,
-              PolicyCatalog policies, ClientAddresses addresses, HandshakeOutcomes outcomes,
-              MessagePolicyCatalog messagePolicies) {
-        this(routes, sessions, connector, waiting, policies, addresses, outcomes, messagePolicies, null);
+        this(routes, sessions, connector, waiting, policies, addresses, outcomes, MessagePolicyCatalog.none(), null);
     }
 
     /** @param drain this instance's drain: while it runs, handshakes get 503 (null: never drained) */
