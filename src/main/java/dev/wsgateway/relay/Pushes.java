@@ -30,7 +30,7 @@ public final class Pushes {
 
     private final Direction direction;
 
-    // guarded by this
+    // guarded by this; inMessage is written only by the source's thread, which may read it without the lock
     private boolean inMessage;
     private Frame waiting;
     private CompletableFuture<Outcome> waiter;
@@ -63,16 +63,18 @@ public final class Pushes {
     }
 
     /** On the source's thread, before a data frame is forwarded: a first fragment opens a message. */
-    synchronized void before(Frame frame) {
-        if (!frame.last()) {
-            inMessage = true;
+    void before(Frame frame) {
+        if (!frame.last() && !inMessage) { // written only on this thread: read without the lock
+            synchronized (this) {
+                inMessage = true;
+            }
         }
     }
 
     /** On the source's thread, after a data frame was forwarded: the last fragment lets a waiting push go. */
     void after(Frame frame) {
-        if (!frame.last()) {
-            return;
+        if (!frame.last() || !inMessage) {
+            return; // a whole message in one frame: no push can be waiting for its end (the common case, no lock)
         }
         CompletableFuture<Outcome> done;
         boolean queued;
