@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -138,15 +139,28 @@ public final class SessionPeer implements Peer {
                 : result.getException() != null ? result.getException() : new IOException("the send failed"));
     }
 
+    /**
+     * Closes the session on the {@code blockingSends} executor: {@link Session#close} is a blocking call (it writes
+     * the close frame, and Open Liberty's waits for a write under way), and the relay calls it from wherever the
+     * other side's frame or close arrived, a backend selector thread included, which must never park.
+     */
     @Override
     public void close(int code, String reason) {
         if (!session.isOpen()) {
             return;
         }
+        CloseReason close = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), CloseCodes.truncate(reason));
+        Runnable closing = () -> {
+            try {
+                session.close(close);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "closing a session that is already going", e);
+            }
+        };
         try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), CloseCodes.truncate(reason)));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "closing a session that is already going", e);
+            blockingSends.execute(closing);
+        } catch (RejectedExecutionException e) {
+            closing.run(); // the registry is shutting down: close here
         }
     }
 }
