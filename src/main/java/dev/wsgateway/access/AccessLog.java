@@ -1,9 +1,10 @@
 package dev.wsgateway.access;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.Side;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ public final class AccessLog {
     static String line(RelaySession s, Instant end) {
         Credentials c = s.credentials();
         RelaySession.Ending ending = s.ending();
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("time", end.toString())
                 .add("session", s.id())
                 .add("route", s.route().id())

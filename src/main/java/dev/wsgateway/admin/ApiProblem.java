@@ -1,7 +1,8 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.route.FieldError;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
@@ -39,14 +40,14 @@ public class ApiProblem extends RuntimeException {
     }
 
     static Response response(int status, String title, String detail, List<FieldError> errors) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status)
                 .add("detail", detail);
         if (!errors.isEmpty()) {
-            JsonArrayBuilder array = Json.createArrayBuilder();
-            errors.forEach(e -> array.add(Json.createObjectBuilder().add("field", e.field()).add("message", e.message())));
+            JsonArrayBuilder array = JSON.createArrayBuilder();
+            errors.forEach(e -> array.add(JSON.createObjectBuilder().add("field", e.field()).add("message", e.message())));
             body.add("errors", array);
         }
         return Response.status(status).type(MEDIA_TYPE).entity(body.build().toString()).build();

@@ -1,11 +1,12 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.identity.BasicUserStore;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -46,7 +47,7 @@ public class BasicUsersResource {
 
     @GET
     public String list() {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         users.list().forEach(u -> array.add(u.toPublicJson()));
         return array.build().toString();
     }

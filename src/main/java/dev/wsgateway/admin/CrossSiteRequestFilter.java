@@ -1,6 +1,7 @@
 package dev.wsgateway.admin;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -32,7 +33,7 @@ public class CrossSiteRequestFilter extends HttpFilter {
         }
         LOG.warning(() -> "Refused a cross-site " + request.getMethod() + " " + request.getRequestURI()
                 + " from " + request.getRemoteAddr() + ": " + refusal.get());
-        byte[] body = Json.createObjectBuilder()
+        byte[] body = JSON.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", "Forbidden")
                 .add("status", 403)

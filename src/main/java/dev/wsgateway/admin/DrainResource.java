@@ -1,11 +1,12 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.relay.Drain;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -80,7 +81,7 @@ public class DrainResource {
     }
 
     static JsonObjectBuilder json(Drain.Status status) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("state", status.state().name().toLowerCase(Locale.ROOT));
         if (status.startedAt() != null) {
             b.add("startedAt", status.startedAt().toString())

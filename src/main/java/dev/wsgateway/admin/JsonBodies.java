@@ -1,6 +1,7 @@
 package dev.wsgateway.admin;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonException;
 import dev.wsgateway.route.JsonFields;
 import jakarta.json.JsonObject;
@@ -61,7 +62,7 @@ final class JsonBodies {
         if (body.length == 0) {
             throw new ApiProblem(400, "Bad Request", "The request body is empty; send a JSON object.");
         }
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new ApiProblem(400, "Bad Request", "The request body must be a JSON object.");

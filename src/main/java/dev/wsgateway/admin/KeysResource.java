@@ -1,5 +1,7 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.identity.ApiKey;
 import dev.wsgateway.identity.ApiKeyStore;
@@ -7,7 +9,6 @@ import dev.wsgateway.route.FieldError;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -48,7 +49,7 @@ public class KeysResource {
 
     @GET
     public String list() {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         keys.list().forEach(k -> array.add(k.toPublicJson()));
         return array.build().toString();
     }

@@ -1,6 +1,7 @@
 package dev.wsgateway.admin;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -72,33 +73,33 @@ public class OpenApiResource {
 
     private static JsonValue toJson(Object value) {
         if (value instanceof Map<?, ?> map) {
-            JsonObjectBuilder b = Json.createObjectBuilder();
+            JsonObjectBuilder b = JSON.createObjectBuilder();
             map.forEach((k, v) -> b.add(String.valueOf(k), toJson(v))); // response codes are integer keys in YAML
             return b.build();
         }
         if (value instanceof List<?> list) {
-            JsonArrayBuilder b = Json.createArrayBuilder();
+            JsonArrayBuilder b = JSON.createArrayBuilder();
             list.forEach(v -> b.add(toJson(v)));
             return b.build();
         }
         if (value instanceof String s) {
-            return Json.createValue(s);
+            return JSON.createValue(s);
         }
         if (value instanceof Boolean bool) {
             return bool ? JsonValue.TRUE : JsonValue.FALSE;
         }
         if (value instanceof Integer || value instanceof Long) {
-            return Json.createValue(((Number) value).longValue());
+            return JSON.createValue(((Number) value).longValue());
         }
         if (value instanceof BigInteger big) {
-            return Json.createValue(big);
+            return JSON.createValue(big);
         }
         if (value instanceof Number n) {
-            return Json.createValue(new BigDecimal(n.toString()));
+            return JSON.createValue(new BigDecimal(n.toString()));
         }
         if (value == null) {
             return JsonValue.NULL;
         }
-        return Json.createValue(value.toString());
+        return JSON.createValue(value.toString());
     }
 }

@@ -1,12 +1,13 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.identity.Revocation;
 import dev.wsgateway.identity.RevocationStore;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -47,7 +48,7 @@ public class RevocationsResource {
 
     @GET
     public String list() {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         revocations.list().forEach(r -> array.add(r.toJson()));
         return array.build().toString();
     }

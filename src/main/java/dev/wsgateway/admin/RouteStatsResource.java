@@ -1,11 +1,12 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.metrics.GatewayMeters;
 import dev.wsgateway.metrics.GatewayMeters.RouteStats;
 import dev.wsgateway.route.RouteStore;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -30,22 +31,22 @@ public class RouteStatsResource {
             throw new ApiProblem(404, "Not Found", "No route with this id.");
         }
         RouteStats s = meters.stats(id);
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("route", id)
                 .add("liveSessions", s.liveSessions())
-                .add("handshakes", Json.createObjectBuilder()
+                .add("handshakes", JSON.createObjectBuilder()
                         .add("accepted", s.handshakesAccepted())
                         .add("refused", counts(s.handshakesRefused())))
-                .add("fromClient", Json.createObjectBuilder()
+                .add("fromClient", JSON.createObjectBuilder()
                         .add("messages", s.messagesFromClient()).add("bytes", s.bytesFromClient()))
-                .add("fromBackend", Json.createObjectBuilder()
+                .add("fromBackend", JSON.createObjectBuilder()
                         .add("messages", s.messagesFromBackend()).add("bytes", s.bytesFromBackend()))
                 .add("closesByCode", counts(s.closesByCode()))
                 .build().toString();
     }
 
     private static JsonObjectBuilder counts(Map<String, Long> counts) {
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = JSON.createObjectBuilder();
         counts.forEach(b::add);
         return b;
     }

@@ -1,5 +1,7 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
 import dev.wsgateway.policy.handshake.PolicyChain;
@@ -12,7 +14,6 @@ import dev.wsgateway.route.RouteStore;
 import dev.wsgateway.route.StoredRoute;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
@@ -54,7 +55,7 @@ public class RoutesResource {
 
     @GET
     public String list() {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         routes.list().forEach(r -> array.add(r.toJson()));
         return array.build().toString();
     }
@@ -82,7 +83,7 @@ public class RoutesResource {
         } catch (RuntimeException e) {
             throw new ApiProblem(500, "Internal Server Error", "The route's policies cannot be built: " + e.getMessage());
         }
-        return Response.ok(Json.createObjectBuilder().add("route", id).add("version", route.version())
+        return Response.ok(JSON.createObjectBuilder().add("route", id).add("version", route.version())
                 .add("policies", chain.describe())
                 .add("messagePolicies", messageChains.describe())
                 .add("maxBufferedMessageBytes", route.maxBufferedMessageBytes())
@@ -106,7 +107,7 @@ public class RoutesResource {
                            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         JsonObject json = read(body, length);
         if (!json.containsKey("id")) {
-            json = Json.createObjectBuilder(json).add("id", id).build();
+            json = JSON.createObjectBuilder(json).add("id", id).build();
         }
         RouteDefinition definition = RouteDefinition.fromJson(json, policies::problems, messagePolicies::problems);
         if (!definition.id().equals(id)) {

@@ -1,5 +1,7 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.config.GatewayStorage;
 import dev.wsgateway.relay.Frame;
@@ -11,7 +13,6 @@ import dev.wsgateway.route.JsonFields;
 import dev.wsgateway.store.pg.PgCluster;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -117,7 +118,7 @@ public class SessionMessagesResource {
 
     private static Response response(Pushes.Outcome outcome, Side to) {
         return switch (outcome) {
-            case QUEUED -> Response.accepted(Json.createObjectBuilder().add("to", to.label())
+            case QUEUED -> Response.accepted(JSON.createObjectBuilder().add("to", to.label())
                     .add("status", "queued").build().toString()).build();
             case BUSY -> new ApiProblem(409, "Conflict", "Another pushed message already waits for a message "
                     + "boundary towards the " + to.label() + "; try again once it went.").toResponse();

@@ -1,5 +1,7 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewayStorage;
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.CloseCodes;
@@ -11,7 +13,6 @@ import dev.wsgateway.relay.Side;
 import dev.wsgateway.store.pg.PgCluster;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -61,7 +62,7 @@ public class SessionsResource {
                 .filter(query::matches)
                 .sorted(Comparator.comparing(RelaySession::createdAt).thenComparing(RelaySession::id))
                 .toList();
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         List<JsonObject> page = new ArrayList<>();
         matching.forEach(s -> page.add(json(s).build()));
         PgCluster cluster = storage.cluster();
@@ -96,7 +97,7 @@ public class SessionsResource {
         PgCluster cluster = storage.cluster();
         if (cluster != null && sessions.get(id).isEmpty() && livesElsewhere(cluster, id)) {
             Close toClient = requested == null ? BY_ADMIN : requested;
-            cluster.closeSessionEverywhere(id, Json.createObjectBuilder().add("code", toClient.code())
+            cluster.closeSessionEverywhere(id, JSON.createObjectBuilder().add("code", toClient.code())
                     .add("reason", toClient.reason()).build());
             return Response.accepted().build();
         }
@@ -120,7 +121,7 @@ public class SessionsResource {
 
     private static JsonObjectBuilder json(RelaySession s) {
         URI backend = s.route().backend();
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", s.id())
                 .add("route", s.route().id())
                 .add("clientAddress", s.clientAddress())
@@ -129,7 +130,7 @@ public class SessionsResource {
                 .add("openedAt", s.createdAt().toString())
                 .add("lastActivityAt", s.lastActivity().toString())
                 // host and port only: the backend URI's path and query may carry forwarded credentials
-                .add("backend", Json.createObjectBuilder().add("host", backend.getHost()).add("port", port(backend)))
+                .add("backend", JSON.createObjectBuilder().add("host", backend.getHost()).add("port", port(backend)))
                 .add("auth", auth(s.credentials()))
                 .add("fromClient", flow(s.flowFrom(Side.CLIENT)))
                 .add("fromBackend", flow(s.flowFrom(Side.BACKEND)))
@@ -145,7 +146,7 @@ public class SessionsResource {
 
     /** Who the session belongs to, as the handshake policies established it (ids, never secrets). */
     private static JsonObjectBuilder auth(Credentials c) {
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = JSON.createObjectBuilder();
         BiConsumer<String, String> add = (name, value) -> {
             if (value != null) {
                 b.add(name, value);
@@ -161,7 +162,7 @@ public class SessionsResource {
     }
 
     private static JsonObjectBuilder flow(Direction f) {
-        return Json.createObjectBuilder().add("messages", f.messages()).add("frames", f.frames()).add("bytes", f.bytes())
+        return JSON.createObjectBuilder().add("messages", f.messages()).add("frames", f.frames()).add("bytes", f.bytes())
                 .add("inFlightBytes", f.inFlightBytes());
     }
 }

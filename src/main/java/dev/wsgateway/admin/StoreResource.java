@@ -1,5 +1,7 @@
 package dev.wsgateway.admin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.config.GatewayStorage;
 import dev.wsgateway.identity.ApiKeyStore;
@@ -12,7 +14,6 @@ import dev.wsgateway.store.JsonFile;
 import dev.wsgateway.store.SnapshotStore;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -66,7 +67,7 @@ public class StoreResource {
                         + " was changed since it was created); import only into a new database.");
             }
         });
-        JsonObjectBuilder copied = Json.createObjectBuilder();
+        JsonObjectBuilder copied = JSON.createObjectBuilder();
         copied.add("apiKeys", keys.records().copyFrom(
                 new FileRecords(new JsonFile(dataDir.resolve("api-keys.json"), 1), "keys", "id"), 0));
         copied.add("basicUsers", users.records().copyFrom(
@@ -78,6 +79,6 @@ public class StoreResource {
         } else {
             copied.add("routes", 0);
         }
-        return Json.createObjectBuilder().add("from", dataDir.toString()).add("copied", copied).build().toString();
+        return JSON.createObjectBuilder().add("from", dataDir.toString()).add("copied", copied).build().toString();
     }
 }

@@ -1,9 +1,10 @@
 package dev.wsgateway.config;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.Credentials;
 import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.relay.SessionRegistry;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -18,14 +19,14 @@ public final class ClusterSessions {
     }
 
     public static JsonArray summaries(SessionRegistry sessions, String instanceId) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         sessions.all().stream().sorted(Comparator.comparing(RelaySession::createdAt)).limit(MAX_PUBLISHED)
                 .forEach(s -> {
-                    JsonObjectBuilder o = Json.createObjectBuilder().add("id", s.id()).add("instance", instanceId)
+                    JsonObjectBuilder o = JSON.createObjectBuilder().add("id", s.id()).add("instance", instanceId)
                             .add("route", s.route().id()).add("clientAddress", s.clientAddress())
                             .add("state", s.state().name()).add("openedAt", s.createdAt().toString());
                     Credentials c = s.credentials();
-                    JsonObjectBuilder auth = Json.createObjectBuilder();
+                    JsonObjectBuilder auth = JSON.createObjectBuilder();
                     if (c.method() != null) {
                         auth.add("method", c.method());
                     }

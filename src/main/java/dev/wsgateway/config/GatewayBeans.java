@@ -1,5 +1,7 @@
 package dev.wsgateway.config;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.access.AccessLog;
 import dev.wsgateway.edge.WaitingHandshakes;
 import dev.wsgateway.identity.ApiKeyStore;
@@ -35,7 +37,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
@@ -221,7 +222,7 @@ public class GatewayBeans {
     private static List<JsonObject> policyEntries(GatewayDefaults defaults, String key) {
         List<JsonObject> global = new ArrayList<>();
         String text = defaults.get(key).orElse("[]");
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
             for (JsonValue v : reader.readArray()) {
                 global.add(v.asJsonObject());
             }
@@ -314,7 +315,7 @@ public class GatewayBeans {
             if (in == null) {
                 return List.of();
             }
-            try (JsonReader reader = Json.createReader(in)) {
+            try (JsonReader reader = JSON.createReader(in)) {
                 List<RouteDefinition> seeds = new ArrayList<>();
                 for (JsonValue v : reader.readArray()) {
                     seeds.add(RouteDefinition.fromJson(v.asJsonObject(), policyCheck, messagePolicyCheck));

@@ -1,6 +1,7 @@
 package dev.wsgateway.edge;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +38,7 @@ final class HttpProblem {
         response.setStatus(status);
         headers.forEach(response::setHeader);
         response.setContentType("application/problem+json");
-        byte[] body = Json.createObjectBuilder()
+        byte[] body = JSON.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status)

@@ -1,6 +1,7 @@
 package dev.wsgateway.identity;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
@@ -31,8 +32,8 @@ public record ApiKey(String id, String name, List<String> routes, Instant create
 
     /** What the admin API shows: no hash. */
     public JsonObjectBuilder toPublicJson() {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", id).add("name", name)
-                .add("routes", Json.createArrayBuilder(routes)).add("createdAt", createdAt.toString());
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("id", id).add("name", name)
+                .add("routes", JSON.createArrayBuilder(routes)).add("createdAt", createdAt.toString());
         if (expiresAt != null) {
             b.add("expiresAt", expiresAt.toString());
         }

@@ -1,10 +1,11 @@
 package dev.wsgateway.identity;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.store.FileRecords;
 import dev.wsgateway.store.JsonFile;
 import dev.wsgateway.store.RecordBackend;
 import dev.wsgateway.store.SnapshotStore;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.io.IOException;
@@ -49,12 +50,12 @@ public final class BasicUserStore {
         }
 
         public JsonObject toPublicJson() {
-            return Json.createObjectBuilder().add("name", name).add("routes", Json.createArrayBuilder(routes))
+            return JSON.createObjectBuilder().add("name", name).add("routes", JSON.createArrayBuilder(routes))
                     .add("updatedAt", updatedAt.toString()).build();
         }
 
         JsonObject toStoredJson() {
-            return Json.createObjectBuilder(toPublicJson()).add("salt", salt).add("iterations", iterations)
+            return JSON.createObjectBuilder(toPublicJson()).add("salt", salt).add("iterations", iterations)
                     .add("hash", hash).build();
         }
 

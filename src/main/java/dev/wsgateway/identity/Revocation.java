@@ -1,7 +1,8 @@
 package dev.wsgateway.identity;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.Credentials;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public record Revocation(String id, Kind kind, String value, Instant createdAt, 
     }
 
     public JsonObjectBuilder toJson() {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("id", id).add(kind.field(), value)
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("id", id).add(kind.field(), value)
                 .add("createdAt", createdAt.toString());
         if (expiresAt != null) {
             b.add("expiresAt", expiresAt.toString());

@@ -1,6 +1,7 @@
 package dev.wsgateway.route;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -251,11 +252,11 @@ public record RouteDefinition(
     }
 
     public JsonObjectBuilder toJson() {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("id", id)
                 .add("path", path)
                 .add("backend", backend.toString())
-                .add("subprotocols", Json.createArrayBuilder(subprotocols));
+                .add("subprotocols", JSON.createArrayBuilder(subprotocols));
         if (connectTimeoutMillis != null) {
             b.add("connectTimeoutMillis", connectTimeoutMillis);
         }
@@ -276,10 +277,10 @@ public record RouteDefinition(
             b.add("description", description);
         }
         if (!policies.isEmpty()) {
-            b.add("policies", Json.createArrayBuilder(policies));
+            b.add("policies", JSON.createArrayBuilder(policies));
         }
         if (!messagePolicies.isEmpty()) {
-            b.add("messagePolicies", Json.createArrayBuilder(messagePolicies));
+            b.add("messagePolicies", JSON.createArrayBuilder(messagePolicies));
         }
         if (maxBufferedMessageBytes != null) {
             b.add("maxBufferedMessageBytes", maxBufferedMessageBytes);

@@ -1,9 +1,10 @@
 package dev.wsgateway.route;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.store.FileRecords;
 import dev.wsgateway.store.JsonFile;
 import dev.wsgateway.store.RecordBackend;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -58,8 +59,8 @@ public final class RouteFile implements RecordBackend {
     }
 
     public void save(List<StoredRoute> routes) throws IOException {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         routes.forEach(r -> array.add(r.toJson()));
-        file.save(Json.createObjectBuilder().add("routes", array).build());
+        file.save(JSON.createObjectBuilder().add("routes", array).build());
     }
 }

@@ -1,6 +1,7 @@
 package dev.wsgateway.store;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -59,9 +60,9 @@ public final class FileRecords implements RecordBackend {
         if (baseRevision != revision) {
             throw new StaleRevisionException(file.path().toString(), baseRevision);
         }
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         after.values().forEach(array::add);
-        file.save(Json.createObjectBuilder().add(arrayName, array).build());
+        file.save(JSON.createObjectBuilder().add(arrayName, array).build());
         return ++revision;
     }
 }

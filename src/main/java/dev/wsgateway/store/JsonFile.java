@@ -1,6 +1,7 @@
 package dev.wsgateway.store;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonWriter;
@@ -43,7 +44,7 @@ public final class JsonFile {
             return Optional.empty();
         }
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             JsonReader reader = Json.createReader(in)) {
+             JsonReader reader = JSON.createReader(in)) {
             JsonObject root = reader.readObject();
             int found = root.getInt("format", -1);
             if (found != format) {
@@ -57,13 +58,13 @@ public final class JsonFile {
 
     /** Writes {@code content} plus the format number, durably. */
     public void save(JsonObject content) throws IOException {
-        JsonObject root = Json.createObjectBuilder(content).add("format", format).build();
+        JsonObject root = JSON.createObjectBuilder(content).add("format", format).build();
         Files.createDirectories(file.getParent());
         Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + "-", ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
                  OutputStream out = Channels.newOutputStream(channel);
-                 JsonWriter writer = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true))
+                 JsonWriter writer = JSON.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true))
                          .createWriter(out, StandardCharsets.UTF_8)) {
                 writer.writeObject(root);
                 out.flush();

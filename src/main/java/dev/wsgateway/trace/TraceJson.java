@@ -1,6 +1,7 @@
 package dev.wsgateway.trace;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.util.regex.Pattern;
@@ -11,9 +12,9 @@ public final class TraceJson {
     }
 
     public static JsonObjectBuilder route(RouteTrace trace, boolean withFrames) {
-        JsonArrayBuilder sessions = Json.createArrayBuilder();
+        JsonArrayBuilder sessions = JSON.createArrayBuilder();
         trace.sessions().forEach(s -> sessions.add(withFrames ? session(s) : summary(s)));
-        return settings(Json.createObjectBuilder().add("route", trace.routeId()), trace.settings())
+        return settings(JSON.createObjectBuilder().add("route", trace.routeId()), trace.settings())
                 .add("active", trace.active(System.nanoTime()))
                 .add("until", trace.until().toString())
                 .add("sessionsNotTraced", trace.skipped())
@@ -22,14 +23,14 @@ public final class TraceJson {
 
     /** A session's trace with its frames, oldest first. */
     public static JsonObjectBuilder session(SessionTrace trace) {
-        JsonArrayBuilder frames = Json.createArrayBuilder();
+        JsonArrayBuilder frames = JSON.createArrayBuilder();
         trace.ring().frames().forEach(f -> frames.add(frame(f)));
         return summary(trace).add("frames", frames);
     }
 
     /** A session trace's settings and counts, without frames (the answer to starting one). */
     public static JsonObjectBuilder summary(SessionTrace trace) {
-        return settings(Json.createObjectBuilder()
+        return settings(JSON.createObjectBuilder()
                 .add("session", trace.session().id())
                 .add("route", trace.session().route().id()), trace.settings())
                 .add("live", !trace.session().state().finished())
@@ -40,16 +41,16 @@ public final class TraceJson {
     }
 
     private static JsonObjectBuilder settings(JsonObjectBuilder b, TraceSettings s) {
-        JsonArrayBuilder fields = Json.createArrayBuilder();
+        JsonArrayBuilder fields = JSON.createArrayBuilder();
         s.redactor().fields().forEach(fields::add);
-        JsonArrayBuilder patterns = Json.createArrayBuilder();
+        JsonArrayBuilder patterns = JSON.createArrayBuilder();
         s.redactor().patterns().stream().map(Pattern::pattern).forEach(patterns::add);
         return b.add("seconds", s.seconds()).add("frames", s.frames()).add("previewBytes", s.previewBytes())
                 .add("redactFields", fields).add("redactPatterns", patterns);
     }
 
     static JsonObjectBuilder frame(TracedFrame f) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("direction", f.direction())
                 .add("opcode", f.opcode())
                 .add("first", f.first())

@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.identity.ApiKey;
 import dev.wsgateway.identity.ApiKeyStore;
 import dev.wsgateway.policy.GatewayDefaults;
@@ -12,7 +14,6 @@ import dev.wsgateway.policy.handshake.PolicyOrder;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.Optional;
 import java.util.Set;
@@ -91,7 +92,7 @@ public final class ApiKeyPolicy implements HandshakePolicy {
 
     @Override
     public JsonObject describe() {
-        var b = Json.createObjectBuilder().add("header", header);
+        var b = JSON.createObjectBuilder().add("header", header);
         return (queryParameter == null ? b.addNull("queryParameter") : b.add("queryParameter", queryParameter)).build();
     }
 

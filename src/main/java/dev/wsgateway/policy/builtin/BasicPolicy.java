@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.identity.BasicUserStore;
 import dev.wsgateway.identity.BasicUserStore.BasicUser;
 import dev.wsgateway.policy.GatewayDefaults;
@@ -12,7 +14,6 @@ import dev.wsgateway.policy.handshake.PolicyOrder;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -88,7 +89,7 @@ public final class BasicPolicy implements HandshakePolicy {
 
     @Override
     public JsonObject describe() {
-        return Json.createObjectBuilder().add("realm", realm).add("users", Json.createArrayBuilder(allowedUsers)).build();
+        return JSON.createObjectBuilder().add("realm", realm).add("users", JSON.createArrayBuilder(allowedUsers)).build();
     }
 
     /** Default: {@code gateway.basic.realm} ({@code ws-gateway}). */

@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.GatewayDefaults;
 import dev.wsgateway.policy.handshake.HandshakeContext;
@@ -10,7 +12,6 @@ import dev.wsgateway.policy.handshake.PolicyOrder;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -160,10 +161,10 @@ public final class HeadersPolicy implements HandshakePolicy {
 
     @Override
     public JsonObject describe() {
-        var b = Json.createObjectBuilder().add("forwardClientHeaders", forwardClientHeaders)
+        var b = JSON.createObjectBuilder().add("forwardClientHeaders", forwardClientHeaders)
                 .add("forwardCredentials", forwardCredentials);
         b = principalHeader == null ? b.addNull("principalHeader") : b.add("principalHeader", principalHeader);
-        var added = Json.createObjectBuilder();
+        var added = JSON.createObjectBuilder();
         add.forEach(added::add);
         return b.add("add", added).build();
     }

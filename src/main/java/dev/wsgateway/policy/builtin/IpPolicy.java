@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.Cidr;
 import dev.wsgateway.policy.GatewayDefaults;
 import dev.wsgateway.policy.handshake.HandshakeContext;
@@ -10,7 +12,6 @@ import dev.wsgateway.policy.handshake.PolicyOrder;
 import dev.wsgateway.route.JsonFields;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,9 +63,9 @@ public final class IpPolicy implements HandshakePolicy {
 
     @Override
     public JsonObject describe() {
-        return Json.createObjectBuilder()
-                .add("allow", Json.createArrayBuilder(allow.stream().map(Cidr::toString).toList()))
-                .add("deny", Json.createArrayBuilder(deny.stream().map(Cidr::toString).toList())).build();
+        return JSON.createObjectBuilder()
+                .add("allow", JSON.createArrayBuilder(allow.stream().map(Cidr::toString).toList()))
+                .add("deny", JSON.createArrayBuilder(deny.stream().map(Cidr::toString).toList())).build();
     }
 
     /** Defaults: {@code gateway.ip.allow}, {@code gateway.ip.deny} (comma-separated ranges). */

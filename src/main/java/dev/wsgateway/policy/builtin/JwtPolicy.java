@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
@@ -20,7 +22,6 @@ import dev.wsgateway.policy.handshake.HandshakeContext;
 import dev.wsgateway.policy.handshake.HandshakeDecision;
 import dev.wsgateway.policy.handshake.HandshakePolicy;
 import dev.wsgateway.policy.handshake.PolicyOrder;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.text.ParseException;
@@ -394,7 +395,7 @@ public final class JwtPolicy implements HandshakePolicy {
 
     @Override
     public JsonObject describe() {
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = JSON.createObjectBuilder();
         if (settings.issuer() != null) {
             b.add("issuer", settings.issuer());
         } else {
@@ -405,8 +406,8 @@ public final class JwtPolicy implements HandshakePolicy {
         } else {
             b.addNull("audience");
         }
-        b.add("algorithms", Json.createArrayBuilder(settings.algorithms().stream().map(JWSAlgorithm::getName).toList()));
-        JsonObjectBuilder keySource = Json.createObjectBuilder();
+        b.add("algorithms", JSON.createArrayBuilder(settings.algorithms().stream().map(JWSAlgorithm::getName).toList()));
+        JsonObjectBuilder keySource = JSON.createObjectBuilder();
         if (keys != null) {
             keySource.add("kind", keys.kind()).add("location", keys.location());
             if (keys.kind().equals("jwksUrl")) {
@@ -418,10 +419,10 @@ public final class JwtPolicy implements HandshakePolicy {
         b.add("keySource", keySource);
         b.add("hmacSecretConfigured", hmacSecret != null);
         b.add("clockSkewSeconds", settings.clockSkewSeconds());
-        b.add("requiredScopes", Json.createArrayBuilder(settings.requiredScopes()));
-        b.add("requiredRoles", Json.createArrayBuilder(settings.requiredRoles()));
+        b.add("requiredScopes", JSON.createArrayBuilder(settings.requiredScopes()));
+        b.add("requiredRoles", JSON.createArrayBuilder(settings.requiredRoles()));
         b.add("rolesClaim", settings.rolesClaim());
-        b.add("tokenSources", Json.createArrayBuilder(settings.tokenSources().stream().map(s -> s.name).toList()));
+        b.add("tokenSources", JSON.createArrayBuilder(settings.tokenSources().stream().map(s -> s.name).toList()));
         b.add("queryParameter", settings.queryParameter());
         b.add("enforceExpiry", settings.enforceExpiry());
         return b.build();

@@ -1,10 +1,11 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.handshake.HandshakeContext;
 import dev.wsgateway.policy.handshake.HandshakeDecision;
 import dev.wsgateway.policy.handshake.HandshakePolicy;
 import dev.wsgateway.policy.handshake.PolicyOrder;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -93,7 +94,7 @@ public final class OriginPolicy implements HandshakePolicy {
 
     @Override
     public JsonObject describe() {
-        return Json.createObjectBuilder().add("allow", Json.createArrayBuilder(allowed))
+        return JSON.createObjectBuilder().add("allow", JSON.createArrayBuilder(allowed))
                 .add("allowMissing", allowMissing).build();
     }
 }

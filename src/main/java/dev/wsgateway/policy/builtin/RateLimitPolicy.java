@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.handshake.HandshakeContext;
 import dev.wsgateway.policy.handshake.HandshakeDecision;
 import dev.wsgateway.policy.handshake.HandshakePolicy;
@@ -10,7 +12,6 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.VerboseResult;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -255,7 +256,7 @@ public final class RateLimitPolicy implements HandshakePolicy {
 
     @Override
     public JsonObject describe() {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("route", describe(routeLimits))
                 .add("identity", describe(identityLimits));
         if (maxConnections != null) {
@@ -272,9 +273,9 @@ public final class RateLimitPolicy implements HandshakePolicy {
     }
 
     private static JsonArrayBuilder describe(Limits limits) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         for (Limit limit : limits.limits()) {
-            array.add(Json.createObjectBuilder().add("limit", limit.limit()).add("per", limit.per().label())
+            array.add(JSON.createObjectBuilder().add("limit", limit.limit()).add("per", limit.per().label())
                     .add("refill", limit.per() == Per.DAY ? "interval" : "greedy"));
         }
         return array;

@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.handshake;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.route.FieldError;
 import dev.wsgateway.route.JsonFields;
 import dev.wsgateway.route.Route;

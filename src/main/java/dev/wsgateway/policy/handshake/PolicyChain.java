@@ -1,6 +1,7 @@
 package dev.wsgateway.policy.handshake;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import java.util.Comparator;
@@ -57,9 +58,9 @@ public record PolicyChain(List<HandshakePolicy> policies) {
     }
 
     public JsonArray describe() {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         for (HandshakePolicy policy : policies) {
-            array.add(Json.createObjectBuilder().add("type", policy.type()).add("order", policy.order())
+            array.add(JSON.createObjectBuilder().add("type", policy.type()).add("order", policy.order())
                     .add("settings", policy.describe()));
         }
         return array.build();

@@ -1,6 +1,7 @@
 package dev.wsgateway.policy.message;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import java.util.List;
@@ -92,9 +93,9 @@ public final class MessageChain {
 
     /** The policies in their configured order, each with its type, phase and settings. */
     public JsonArray describe() {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         for (MessagePolicy policy : policies) {
-            array.add(Json.createObjectBuilder().add("type", policy.type()).add("phase", phase(policy))
+            array.add(JSON.createObjectBuilder().add("type", policy.type()).add("phase", phase(policy))
                     .add("settings", policy.describe()));
         }
         return array.build();

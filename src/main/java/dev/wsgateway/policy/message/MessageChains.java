@@ -1,6 +1,7 @@
 package dev.wsgateway.policy.message;
 
-import jakarta.json.Json;
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.EnumMap;
@@ -34,10 +35,10 @@ public final class MessageChains {
      * {@code {"clientToBackend": {"assembles": false, "policies": [...]}, "backendToClient": {...}}}.
      */
     public JsonObject describe() {
-        JsonObjectBuilder flows = Json.createObjectBuilder();
+        JsonObjectBuilder flows = JSON.createObjectBuilder();
         for (Flow flow : Flow.values()) {
             MessageChain chain = of(flow);
-            flows.add(flow.label(), Json.createObjectBuilder().add("assembles", chain.assembles())
+            flows.add(flow.label(), JSON.createObjectBuilder().add("assembles", chain.assembles())
                     .add("policies", chain.describe()));
         }
         return flows.build();

@@ -1,9 +1,10 @@
 package dev.wsgateway.policy.message;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.route.FieldError;
 import dev.wsgateway.route.JsonFields;
 import dev.wsgateway.route.Route;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -232,7 +233,7 @@ public final class MessagePolicyCatalog {
 
     /** The entry without the catalog's own fields: what the factory reads. */
     private static JsonObject settingsOf(JsonObject entry) {
-        JsonObjectBuilder builder = Json.createObjectBuilder(entry);
+        JsonObjectBuilder builder = JSON.createObjectBuilder(entry);
         CATALOG_FIELDS.forEach(builder::remove);
         return builder.build();
     }

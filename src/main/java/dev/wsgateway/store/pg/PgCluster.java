@@ -1,9 +1,10 @@
 package dev.wsgateway.store.pg;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.store.RecordBackend;
 import dev.wsgateway.store.SnapshotStore;
 import dev.wsgateway.store.StoreUnavailableException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -256,7 +257,7 @@ public final class PgCluster implements AutoCloseable {
             } else if (CLOSE_SESSION.equals(kind)) {
                 JsonObject d = JsonValue.EMPTY_JSON_OBJECT;
                 if (detail != null) {
-                    try (JsonReader reader = Json.createReader(new StringReader(detail))) {
+                    try (JsonReader reader = JSON.createReader(new StringReader(detail))) {
                         d = reader.readObject();
                     }
                 }
@@ -462,7 +463,7 @@ public final class PgCluster implements AutoCloseable {
                 s.setLong(1, settings.deadAfter().toMillis());
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        try (JsonReader reader = Json.createReader(new StringReader(r.getString(2)))) {
+                        try (JsonReader reader = JSON.createReader(new StringReader(r.getString(2)))) {
                             live.put(r.getString(1), reader.readArray());
                         }
                     }

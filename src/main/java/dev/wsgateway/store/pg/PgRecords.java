@@ -1,8 +1,9 @@
 package dev.wsgateway.store.pg;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.store.RecordBackend;
 import dev.wsgateway.store.StaleRevisionException;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
@@ -49,7 +50,7 @@ final class PgRecords implements RecordBackend {
                 s.setString(1, collection);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        try (JsonReader reader = Json.createReader(new StringReader(r.getString(2)))) {
+                        try (JsonReader reader = JSON.createReader(new StringReader(r.getString(2)))) {
                             records.put(r.getString(1), reader.readObject());
                         }
                     }

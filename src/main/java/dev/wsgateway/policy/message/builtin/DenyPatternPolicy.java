@@ -1,12 +1,13 @@
 package dev.wsgateway.policy.message.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.DeadlineText;
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.Verdict;
 import dev.wsgateway.policy.message.WholeMessagePolicy;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.List;
@@ -77,9 +78,9 @@ public final class DenyPatternPolicy implements WholeMessagePolicy {
 
     @Override
     public JsonObject describe() {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         patterns.forEach(p -> list.add(p.pattern()));
-        return Json.createObjectBuilder().add("patterns", list)
+        return JSON.createObjectBuilder().add("patterns", list)
                 .add("action", Choices.label(action))
                 .add("timeoutMillis", timeoutMillis).build();
     }

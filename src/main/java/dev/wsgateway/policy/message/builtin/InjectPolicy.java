@@ -1,10 +1,11 @@
 package dev.wsgateway.policy.message.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.Verdict;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.LinkedHashMap;
@@ -63,9 +64,9 @@ public final class InjectPolicy extends JsonMessagePolicy {
 
     @Override
     public JsonObject describe() {
-        JsonObjectBuilder described = Json.createObjectBuilder();
+        JsonObjectBuilder described = JSON.createObjectBuilder();
         fields.forEach((name, value) -> described.add(name, value.spec()));
-        JsonObjectBuilder json = Json.createObjectBuilder().add("fields", described);
+        JsonObjectBuilder json = JSON.createObjectBuilder().add("fields", described);
         if (into != null) {
             json.add("into", into);
         } else {

@@ -1,11 +1,12 @@
 package dev.wsgateway.policy.message.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.Verdict;
 import dev.wsgateway.policy.message.WholeMessagePolicy;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.Set;
 
@@ -43,6 +44,6 @@ public final class JsonPolicy implements WholeMessagePolicy {
 
     @Override
     public JsonObject describe() {
-        return Json.createObjectBuilder().add(OnBinary.FIELD, binary.label()).build();
+        return JSON.createObjectBuilder().add(OnBinary.FIELD, binary.label()).build();
     }
 }

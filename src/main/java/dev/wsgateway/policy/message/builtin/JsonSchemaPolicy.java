@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.message.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import dev.wsgateway.policy.message.Flow;
@@ -7,7 +9,6 @@ import dev.wsgateway.policy.message.Message;
 import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.Verdict;
 import dev.wsgateway.relay.CloseCodes;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +49,6 @@ public final class JsonSchemaPolicy extends JsonMessagePolicy {
 
     @Override
     public JsonObject describe() {
-        return Json.createObjectBuilder().add("schema", source).add(OnBinary.FIELD, binary.label()).build();
+        return JSON.createObjectBuilder().add("schema", source).add(OnBinary.FIELD, binary.label()).build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.wsgateway.policy.message.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.builtin.BucketKey;
 import dev.wsgateway.policy.builtin.BucketStore;
 import dev.wsgateway.policy.message.FramePolicy;
@@ -12,7 +14,6 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.LocalBucketBuilder;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
@@ -160,7 +161,7 @@ public final class MessageRatePolicy implements FramePolicy {
 
     @Override
     public JsonObject describe() {
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JSON.createObjectBuilder();
         if (messages != null) {
             json.add("messagesPerSecond", messages.perSecond()).add("burst", messages.burst());
         }

@@ -1,11 +1,12 @@
 package dev.wsgateway.policy.message.builtin;
 
+import static dev.wsgateway.config.JsonSupport.JSON;
+
 import dev.wsgateway.policy.message.Flow;
 import dev.wsgateway.policy.message.Fragment;
 import dev.wsgateway.policy.message.FramePolicy;
 import dev.wsgateway.policy.message.MessageContext;
 import dev.wsgateway.policy.message.Verdict;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.Set;
 
@@ -44,6 +45,6 @@ public final class MessageSizePolicy implements FramePolicy {
 
     @Override
     public JsonObject describe() {
-        return Json.createObjectBuilder().add("maxBytes", maxBytes).build();
+        return JSON.createObjectBuilder().add("maxBytes", maxBytes).build();
     }
 }
