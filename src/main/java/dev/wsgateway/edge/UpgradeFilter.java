@@ -4,6 +4,7 @@ import dev.wsgateway.edge.Handshake.Ready;
 import dev.wsgateway.edge.Handshake.Rejected;
 import dev.wsgateway.edge.Handshake.Result;
 import dev.wsgateway.edge.HandshakeOutcomes.Outcome;
+import dev.wsgateway.edge.undertow.UndertowReads;
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.policy.ClientAddresses;
 import dev.wsgateway.policy.handshake.PolicyCatalog;
@@ -81,8 +82,12 @@ public class UpgradeFilter extends HttpFilter {
     @Override
     public void init() {
         outcomes = HandshakeOutcomes.all(outcomeListeners.stream().toList());
-        asyncUpgrade = AsyncUpgrade.possibleOn(
-                (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName()));
+        ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
+        asyncUpgrade = AsyncUpgrade.possibleOn(container);
+        if (container != null && UndertowReads.isUndertow(container)) {
+            LOG.info(() -> "ws-gateway: Undertow runs the relay's WebSocket handlers on its "
+                    + UndertowReads.handlerThreads(container));
+        }
         WaitingHandshakes limit = asyncUpgrade ? waiting : new WaitingHandshakes(
                 settings.handshakeMaxWaitingOnThreads(), settings.handshakeMaxWaitingOnThreadsPerRoute());
         if (!asyncUpgrade) {

@@ -34,6 +34,19 @@ public final class UndertowReads implements ReadGate {
         return containerObject.getClass().getName().startsWith("io.undertow.");
     }
 
+    /**
+     * Where Undertow runs the handlers of the deployment whose server container this is: "I/O threads" or
+     * "worker threads" (see {@link UndertowHandlerThreads}), or "unknown" if Undertow does not say.
+     */
+    public static String handlerThreads(Object serverContainer) {
+        try {
+            boolean dispatch = (Boolean) serverContainer.getClass().getMethod("isDispatchToWorker").invoke(serverContainer);
+            return dispatch ? "worker threads" : "I/O threads";
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** The session's read gate: Undertow's channel controls, or {@link ReadGate#NONE} on other containers. */
     public static ReadGate of(Session session) {
         if (!isUndertow(session)) {
