@@ -11,7 +11,7 @@
 # 127.0.0.1:$SCG_PORT), and WildFly with the gateway via `mvn wildfly:run`; creates the route /bench -> the
 # backend over the admin API; runs bench/bench.js; and stops everything it started on exit, failure or Ctrl-C.
 # Knobs (environment): GATEWAY_PORT (8080), BACKEND_PORT (9301), NGINX_PORT (9302), HAPROXY_PORT (9303),
-# SCG_PORT (9304), BENCH_PEERS ("nginx haproxy scg": the peers to start), GATEWAY_SOURCE (the gateway
+# SCG_PORT (9304), BENCH_PEERS ("nginx haproxy scg": the peers to start; "" for none), GATEWAY_SOURCE (the gateway
 # project to run, default this checkout: point it at an export of another commit to compare builds),
 # BENCH_CELLS, BENCH_TARGETS, BENCH_ROUNDS (3), BENCH_SECONDS (2), BENCH_IDLE_CONNS (5000),
 # BENCH_STORM_CONNS (5000), BENCH_STORM_CONCURRENCY (200), BENCH_PROFILE (1), GATEWAY_ADMIN_PASSWORD (admin).
@@ -23,7 +23,7 @@ BACKEND_PORT=${BACKEND_PORT:-9301}
 NGINX_PORT=${NGINX_PORT:-9302}
 HAPROXY_PORT=${HAPROXY_PORT:-9303}
 SCG_PORT=${SCG_PORT:-9304}
-BENCH_PEERS=${BENCH_PEERS:-nginx haproxy scg}
+BENCH_PEERS=${BENCH_PEERS-nginx haproxy scg} # set but empty: no peer
 GATEWAY_SOURCE=$(cd "${GATEWAY_SOURCE:-$ROOT}" && pwd)
 peer() { [[ " $BENCH_PEERS " == *" $1 "* ]]; }
 ADMIN_PASSWORD=${GATEWAY_ADMIN_PASSWORD:-admin}
@@ -47,7 +47,11 @@ if peer scg && [ ! -f "$SCG_JAR" ]; then
 fi
 [ -d bench/node_modules/ws ] || { echo "run 'npm ci' in bench/ first" >&2; exit 1; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$BACKEND_PORT" "$NGINX_PORT" "$HAPROXY_PORT" "$SCG_PORT" "$GATEWAY_PORT" "$MGMT_PORT"; do
+PORTS=("$BACKEND_PORT")
+peer nginx && PORTS+=("$NGINX_PORT")
+peer haproxy && PORTS+=("$HAPROXY_PORT")
+peer scg && PORTS+=("$SCG_PORT")
+for p in "${PORTS[@]}" "$GATEWAY_PORT" "$MGMT_PORT"; do
   if port_busy "$p"; then
     echo "port 127.0.0.1:$p is already in use; pick others (GATEWAY_PORT=8280 for WildFly with offset 200, BACKEND_PORT, NGINX_PORT, HAPROXY_PORT, SCG_PORT)" >&2
     exit 1
