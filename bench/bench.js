@@ -463,7 +463,7 @@ async function main() {
   const machine = `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`;
   const storms = raw.filter((x) => x.cell.startsWith('storm'));
   const stormLines = storms.length ? ['', `Storm (${STORM} opened ${STORM_CONCURRENCY} at a time), per run: held / refused by status / failed by cause`,
-    ...storms.map((x) => `- round ${x.round} ${x.target}: held ${x.result.held}, refused ${JSON.stringify(x.result.refused || {})}, failed ${JSON.stringify(x.result.failed || {})}, ${fmt(x.result.openSeconds)} s`)] : [];
+    ...storms.map((x) => `- round ${x.round} ${shown(x.target)}: held ${x.result.held}, refused ${JSON.stringify(x.result.refused || {})}, failed ${JSON.stringify(x.result.failed || {})}, ${fmt(x.result.openSeconds)} s`)] : [];
   const md = [
     `Relay benchmark${SERVER === 'wildfly' ? '' : ` (the gateway on ${SERVER_NAME})`}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${WARMUP_SECONDS} s unrecorded warm-up per target, then ${ROUNDS} interleaved rounds, medians; ${machine}; measurement took ${minutes} min.`,
     `Every echo checked (content and count); a target's figure is INVALID if any of its runs of that row had an error.`,
@@ -476,7 +476,7 @@ async function main() {
   console.log('\n' + md + '\n');
   if (allErrors.length) {
     console.log(`Errors (${allErrors.length} runs; their figures do not count):`);
-    for (const e of allErrors) console.log(`  round ${e.round} ${e.cell} ${e.target}: ${e.errorCount} errors: ${e.errors.join(' | ')}`);
+    for (const e of allErrors) console.log(`  round ${e.round} ${e.cell} ${shown(e.target)}: ${e.errorCount} errors: ${e.errors.join(' | ')}`);
   } else console.log('No errors: every echo in every run came back complete and unchanged.');
   if (profile) console.log('\nGateway profile (50 connections, 1 KiB, after the rounds):\n' + profile);
   console.log(`\nResults: ${OUT}/ (table.md, raw.json${profile ? ', profile.txt, gateway-50conn-1KiB.jfr' : ''})`);
