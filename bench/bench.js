@@ -6,7 +6,8 @@
 //
 // Environment (set by run.sh): BENCH_DIRECT_URL, BENCH_NGINX_URL, BENCH_HAPROXY_URL, BENCH_SCG_URL,
 // BENCH_GATEWAY_URL (each a ws:// base without trailing slash; "/echo" or "/flood" is appended),
-// NGINX_MASTER_PID, HAPROXY_PID, SCG_PID, GATEWAY_PID, BENCH_OUT (dir).
+// NGINX_MASTER_PID, HAPROXY_PID, SCG_PID, GATEWAY_PID, BENCH_OUT (dir), BENCH_SERVER (wildfly, liberty or payara:
+// the server the gateway runs on; on liberty and payara the table's gateway columns say so).
 // Knobs: BENCH_CELLS (all; else a comma-separated list of cell names or their first word: "storm,idle"),
 // BENCH_TARGETS (all; else e.g. "nginx,gateway"), BENCH_STORM_CONNS (5000), BENCH_STORM_CONCURRENCY (200),
 // BENCH_ROUNDS (3), BENCH_SECONDS (2, per throughput cell), BENCH_IDLE_CONNS (5000),
@@ -51,6 +52,11 @@ const TARGETS = [
 ].filter((t) => t.base && (!ONLY_TARGETS || ONLY_TARGETS.includes(t.name)));
 // The peers the gateway's figures are also read against (a ratio column each).
 const PEERS = ['nginx', 'haproxy', 'scg'];
+// The gateway's server, named in its columns unless it is WildFly (the table of a WildFly run stays as it was).
+const SERVER = env.BENCH_SERVER || 'wildfly';
+const SERVER_NAME = { wildfly: 'WildFly', liberty: 'Open Liberty', payara: 'Payara Micro' }[SERVER] || SERVER;
+const GATEWAY_LABEL = SERVER === 'wildfly' ? 'gateway' : `gateway (${SERVER})`;
+const shown = (n) => (n === 'gateway' ? GATEWAY_LABEL : n);
 
 const SIZES = [32, 1024, 65536];
 const SIZE_LABEL = { 32: '32 B', 1024: '1 KiB', 65536: '64 KiB' };
@@ -312,7 +318,7 @@ function record(target, round, cellName, out) {
 function table() {
   const names = TARGETS.map((t) => t.name);
   const peers = names.includes('gateway') ? PEERS.filter((p) => names.includes(p)) : [];
-  const header = ['row', ...names.flatMap((n) => (n === 'direct' ? [n] : [n, `${n}/direct`])), ...peers.map((p) => `gateway/${p}`)];
+  const header = ['row', ...names.flatMap((n) => (n === 'direct' ? [n] : [shown(n), `${shown(n)}/direct`])), ...peers.map((p) => `${GATEWAY_LABEL}/${p}`)];
   const lines = [];
   for (const [key, label, kind] of ROWS) {
     const cellsOut = [label];
@@ -356,7 +362,9 @@ function summarizeSamples(text, event) {
   const self = new Map(), incl = new Map(), threads = new Map();
   const groups = [
     ['Undertow / XNIO (client side: frames, I/O)', /^(io\.undertow|org\.xnio|org\.jboss\.xnio)/],
-    ['Tyrus client (backend side)', /^org\.glassfish\.tyrus/],
+    ...(SERVER === 'liberty' ? [['Open Liberty (com.ibm.ws, io.openliberty: client side)', /^(com\.ibm\.ws|com\.ibm\.wsspi|io\.openliberty)/]] : []),
+    ...(SERVER === 'payara' ? [['Grizzly (Payara: client side I/O)', /^org\.glassfish\.grizzly/]] : []),
+    [SERVER === 'payara' ? 'Tyrus (backend side, and the client side on Payara)' : 'Tyrus client (backend side)', /^org\.glassfish\.tyrus/],
     ['gateway code (dev.wsgateway)', /^dev\.wsgateway\./],
     ['JDK NIO / sockets', /^(sun\.nio|java\.nio|sun\.net|java\.net)/],
     ['JDK concurrency (locks, executors, futures)', /^java\.util\.concurrent/],
@@ -426,7 +434,7 @@ async function main() {
   if (!TARGETS.length) throw new Error('no targets: run bench/run.sh (it sets BENCH_*_URL)');
   fs.mkdirSync(OUT, { recursive: true });
   const started = Date.now();
-  log(`targets: ${TARGETS.map((t) => `${t.name}=${t.base}`).join(', ')}; rounds ${ROUNDS}; ${SECONDS} s per throughput cell; ${IDLE} idle; warm-up ${WARMUP_SECONDS} s per target`);
+  log(`targets: ${TARGETS.map((t) => `${shown(t.name)}=${t.base}`).join(', ')}; rounds ${ROUNDS}; ${SECONDS} s per throughput cell; ${IDLE} idle; warm-up ${WARMUP_SECONDS} s per target`);
   // warm-up (not recorded): JIT of the gateway, nginx's and the backend's first connections
   for (const t of WARMUP_SECONDS > 0 ? TARGETS : []) {
     log(`warm-up ${t.name}`);
@@ -468,9 +476,9 @@ async function main() {
   const machine = `${os.cpus().length} cores (${os.cpus()[0].model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`;
   const storms = raw.filter((x) => x.cell.startsWith('storm'));
   const stormLines = storms.length ? ['', `Storm (${STORM} opened ${STORM_CONCURRENCY} at a time), per run: held / refused by status / failed by cause`,
-    ...storms.map((x) => `- round ${x.round} ${x.target}: held ${x.result.held}, refused ${JSON.stringify(x.result.refused || {})}, failed ${JSON.stringify(x.result.failed || {})}, ${fmt(x.result.openSeconds)} s`)] : [];
+    ...storms.map((x) => `- round ${x.round} ${shown(x.target)}: held ${x.result.held}, refused ${JSON.stringify(x.result.refused || {})}, failed ${JSON.stringify(x.result.failed || {})}, ${fmt(x.result.openSeconds)} s`)] : [];
   const md = [
-    `Relay benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${WARMUP_SECONDS} s unrecorded warm-up per target (then handshakes until steady, at most ${WARMUP_MAX_SECONDS} s), then ${ROUNDS} interleaved rounds, medians; ${machine}; measurement took ${minutes} min.`,
+    `Relay benchmark${SERVER === 'wildfly' ? '' : ` (the gateway on ${SERVER_NAME})`}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${WARMUP_SECONDS} s unrecorded warm-up per target (then handshakes until steady, at most ${WARMUP_MAX_SECONDS} s), then ${ROUNDS} interleaved rounds, medians; ${machine}; measurement took ${minutes} min.`,
     `Every echo checked (content and count); a target's figure is INVALID if any of its runs of that row had an error.`,
     '',
     table(),
@@ -481,7 +489,7 @@ async function main() {
   console.log('\n' + md + '\n');
   if (allErrors.length) {
     console.log(`Errors (${allErrors.length} runs; their figures do not count):`);
-    for (const e of allErrors) console.log(`  round ${e.round} ${e.cell} ${e.target}: ${e.errorCount} errors: ${e.errors.join(' | ')}`);
+    for (const e of allErrors) console.log(`  round ${e.round} ${e.cell} ${shown(e.target)}: ${e.errorCount} errors: ${e.errors.join(' | ')}`);
   } else console.log('No errors: every echo in every run came back complete and unchanged.');
   if (profile) console.log('\nGateway profile (50 connections, 1 KiB, after the rounds):\n' + profile);
   console.log(`\nResults: ${OUT}/ (table.md, raw.json${profile ? ', profile.txt, gateway-50conn-1KiB.jfr' : ''})`);
