@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
  * message was a race: on WildFly 7 rounds of 40 lost some), and reports every round that went wrong.
  */
 class LastMessagesIT extends GatewayTestBase {
-    /** Rounds per test, and clients at once; more for a longer hunt: {@code -Dgateway.it.last-messages.rounds=400}. */
+    /** Rounds per test; more for a longer hunt: {@code -Dgateway.it.last-messages.rounds=400}. */
     private static final int ROUNDS = Integer.getInteger("gateway.it.last-messages.rounds", 40);
     private static final int MESSAGES = 10;
-    private static final int CONCURRENT_CLIENTS = Math.max(50, ROUNDS * 5 / 4);
+    private static final int CONCURRENT_CLIENTS = 50;
 
     /** The texts the client sends in one round: {@code 1:xxx...} to {@code 10:xxx...}, 1000 characters each. */
     private static List<String> texts() {
