@@ -144,6 +144,25 @@ class LastMessagesIT extends GatewayTestBase {
     }
 
     @Test
+    void everyLargeMessageSentBeforeTheClientsCloseReachesTheBackendThoughTheyPauseTheClientsReads() throws Exception {
+        // each message is over the route's budget of bytes in flight, so the gateway pauses the client's reads
+        // while it is sent (on WildFly with suspendReceives) and the close waits unread meanwhile
+        admin().createRoute("lm-large", "/lm/large", backend.uri("/record"), "\"maxInFlightBytes\":16384");
+        List<String> messages = new ArrayList<>();
+        for (int i = 1; i <= MESSAGES; i++) {
+            messages.add("binary " + (64 * 1024 + i));
+        }
+        List<String> failures = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            String failure = round("/lm/large", messages, true);
+            if (failure != null) {
+                failures.add("round " + round + ": " + failure);
+            }
+        }
+        assertNoFailures(ROUNDS, failures);
+    }
+
+    @Test
     void everyMessageOfManyClientsClosingAtOnceReachesTheBackendInOrderThenTheClose() throws Exception {
         admin().createRoute("lm-many", "/lm/many", backend.uri("/record"), "");
         List<WsClient> clients = new ArrayList<>();
