@@ -22,6 +22,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * The client side of every relayed session. Clients never address this path: the upgrade filter on
@@ -131,8 +132,10 @@ public class RelayEndpoint {
 
     private static void open(Session session, RelaySession relay) {
         session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
-        relay.clientOpened(new SessionPeer(session, null, relay.blockingSends(), UndertowCloses.closing(session)),
-                UndertowReads.of(session));
+        BooleanSupplier undertow = UndertowCloses.closing(session);
+        BooleanSupplier liberty = LibertyCloses.closing(session);
+        relay.clientOpened(new SessionPeer(session, null, relay.blockingSends(),
+                () -> undertow.getAsBoolean() || liberty.getAsBoolean()), UndertowReads.of(session));
     }
 
     private static void closed(RelaySession relay, CloseReason reason) {

@@ -266,8 +266,9 @@ public final class RelaySession {
      * A send to {@code to} failed. If that side's container has read its close already (and refuses sends since it
      * answered it), the side is not failed: nothing more is sent to it, and its close event, which the container
      * reports after the frames it read before the close, ends it with its own code. Undertow answers a client's
-     * close before it hands over the messages read ahead of it; taking the failure for a vanished client told the
-     * backend {@code 1001 client went away} and dropped those messages.
+     * close before it hands over the messages read ahead of it, Open Liberty just before it reports the close;
+     * taking the failure for a vanished client told the backend {@code 1001 client went away} instead of the
+     * client's code, and on Undertow dropped the messages still to come.
      */
     private void sendFailed(Side to, Throwable cause) {
         Direction toSide = direction(to.other());
