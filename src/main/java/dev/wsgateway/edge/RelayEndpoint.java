@@ -1,6 +1,7 @@
 package dev.wsgateway.edge;
 
 import dev.wsgateway.edge.liberty.LibertyCloses;
+import dev.wsgateway.edge.undertow.UndertowCloses;
 import dev.wsgateway.edge.undertow.UndertowReads;
 import dev.wsgateway.relay.CloseCodes;
 import dev.wsgateway.relay.RelaySession;
@@ -20,6 +21,8 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * The client side of every relayed session. Clients never address this path: the upgrade filter on
@@ -83,9 +86,13 @@ public class RelayEndpoint {
         failed(relay, error);
     }
 
-    /** The relay endpoint as a programmatic endpoint (see {@link #PROGRAMMATIC_CONFIG}). */
+    /**
+     * The relay endpoint as a programmatic endpoint (see {@link #PROGRAMMATIC_CONFIG}). Its close and error events
+     * are handled behind the messages Undertow handed over before them ({@link UndertowCloses#events}).
+     */
     public static class Programmatic extends Endpoint {
         private volatile RelaySession relay;
+        private volatile Executor events;
 
         @Override
         public void onOpen(Session session, EndpointConfig config) {
@@ -96,18 +103,26 @@ public class RelayEndpoint {
                     r.binary(Side.CLIENT, part, last));
             session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
                     r.pong(Side.CLIENT, pong.getApplicationData()));
+            events = UndertowCloses.events(session);
             open(session, r);
             relay = r;
         }
 
         @Override
         public void onClose(Session session, CloseReason reason) {
-            closed(relay, reason);
+            RelaySession r = relay;
+            events(session).execute(() -> closed(r, reason));
         }
 
         @Override
         public void onError(Session session, Throwable error) {
-            failed(relay, error);
+            RelaySession r = relay;
+            events(session).execute(() -> failed(r, error));
+        }
+
+        private Executor events(Session session) {
+            Executor e = events;
+            return e != null ? e : UndertowCloses.events(session);
         }
     }
 
@@ -117,7 +132,10 @@ public class RelayEndpoint {
 
     private static void open(Session session, RelaySession relay) {
         session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
-        relay.clientOpened(new SessionPeer(session, relay.blockingSends()), UndertowReads.of(session));
+        BooleanSupplier undertow = UndertowCloses.closing(session);
+        BooleanSupplier liberty = LibertyCloses.closing(session);
+        relay.clientOpened(new SessionPeer(session, null, relay.blockingSends(),
+                () -> undertow.getAsBoolean() || liberty.getAsBoolean()), UndertowReads.of(session));
     }
 
     private static void closed(RelaySession relay, CloseReason reason) {

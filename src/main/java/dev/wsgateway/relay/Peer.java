@@ -31,6 +31,16 @@ public interface Peer {
         return true;
     }
 
+    /**
+     * Whether this side is ending by its own doing and its container knows it: its close frame (or the end of its
+     * stream) has been read, and the container will report its close after the frames it read before it. A send
+     * that fails meanwhile (a container that answered the close at once refuses further sends) is then no failure
+     * of the side: its own close ends it. False unless the container tells.
+     */
+    default boolean closing() {
+        return false;
+    }
+
     void sendText(String part, boolean last, Sent sent);
 
     void sendBinary(ByteBuffer part, boolean last, Sent sent);

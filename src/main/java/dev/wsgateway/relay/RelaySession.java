@@ -141,7 +141,7 @@ public final class RelaySession {
         this.credentials = credentials;
         this.onFinished = onFinished;
         this.blockingSends = blockingSends;
-        Direction.Failures failures = (to, cause) -> sideFailed(to, cause);
+        Direction.Failures failures = this::sendFailed;
         this.fromClient = new Direction(Side.CLIENT, route.maxInFlightBytes(), route.maxMessageBytes(), failures);
         this.fromBackend = new Direction(Side.BACKEND, route.maxInFlightBytes(), route.maxMessageBytes(), failures);
         this.toBackend = new Pushes(fromClient);
@@ -260,6 +260,26 @@ public final class RelaySession {
     public void sideFailed(Side side, Throwable cause) {
         LOG.log(Level.FINE, cause, () -> "session " + id + ": the " + side.label() + " side failed");
         sideGone(side, CloseCodes.INTERNAL_ERROR, side == Side.CLIENT ? "gateway error" : CloseCodes.BACKEND_GONE);
+    }
+
+    /**
+     * A send to {@code to} failed. If that side's container has read its close already (and refuses sends since it
+     * answered it), the side is not failed: nothing more is sent to it, and its close event, which the container
+     * reports after the frames it read before the close, ends it with its own code. Undertow answers a client's
+     * close before it hands over the messages read ahead of it, Open Liberty just before it reports the close;
+     * taking the failure for a vanished client told the backend {@code 1001 client went away} instead of the
+     * client's code, and on Undertow dropped the messages still to come.
+     */
+    private void sendFailed(Side to, Throwable cause) {
+        Direction toSide = direction(to.other());
+        Peer peer = toSide.peer();
+        if (peer != null && peer.closing()) {
+            LOG.log(Level.FINE, cause, () -> "session " + id + ": a send to the " + to.label()
+                    + " failed after its close was read; its close event ends it");
+            toSide.release();
+            return;
+        }
+        sideFailed(to, cause);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,6 +48,7 @@ public final class SessionPeer implements Peer {
     private final Session session;
     private final PartSender parts;
     private final Executor blockingSends;
+    private final BooleanSupplier closing;
     /** Between the first and the last part of a message sent to this peer; touched by one send at a time. */
     private boolean midMessage;
 
@@ -57,9 +59,23 @@ public final class SessionPeer implements Peer {
 
     /** @param parts the container's asynchronous part sends; null when it has none */
     public SessionPeer(Session session, PartSender parts, Executor blockingSends) {
+        this(session, parts, blockingSends, () -> false);
+    }
+
+    /**
+     * @param closing the container's word that the session's close was read and its close event is coming (see
+     *                {@link Peer#closing()})
+     */
+    public SessionPeer(Session session, PartSender parts, Executor blockingSends, BooleanSupplier closing) {
         this.session = session;
         this.parts = parts;
         this.blockingSends = blockingSends;
+        this.closing = closing;
+    }
+
+    @Override
+    public boolean closing() {
+        return closing.getAsBoolean();
     }
 
     @Override

@@ -63,8 +63,7 @@ class MessageBuiltinsIT extends GatewayTestBase {
     /**
      * Sends a pong after the client's messages and returns what the backend received up to it: the relay keeps the
      * direction's order and message policies do not see pongs, so what came before the pong is all that went
-     * through. (Not the client's close: on WildFly, messages sent just before a client's close are sometimes lost
-     * on any route, see the branch's report.)
+     * through, and the session stays open.
      */
     private static List<Received> upToBarrier(WsClient client, long session) throws Exception {
         client.sendPong("barrier".getBytes(StandardCharsets.UTF_8));

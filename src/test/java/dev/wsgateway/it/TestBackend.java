@@ -68,6 +68,11 @@ final class TestBackend implements AutoCloseable {
         return nextEvent(EchoBackend.OPENED, "opened session").session();
     }
 
+    /** The next session opened during this test, its number and path and query, waiting at most 10 s. */
+    static EchoBackend.Event<String> nextOpenedEvent() throws InterruptedException {
+        return nextEvent(EchoBackend.OPENED, "opened session");
+    }
+
     /**
      * The close of one backend session, waiting at most 10 s; closes of other sessions seen meanwhile are
      * set aside (they belong to other parts of the test) and named if this one does not come.

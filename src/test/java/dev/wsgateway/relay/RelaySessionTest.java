@@ -51,6 +51,8 @@ class RelaySessionTest {
         private final CountDownLatch firstEvent = new CountDownLatch(1);
         volatile IOException failSends;
         volatile boolean holdCompletions;
+        /** Set by a test: the container has read this side's close and will report it (see Peer#closing). */
+        volatile boolean closing;
 
         FakePeer(String name) {
             this.name = name;
@@ -126,6 +128,11 @@ class RelaySessionTest {
             if (onClose != null) {
                 onClose.accept(code, reason);
             }
+        }
+
+        @Override
+        public boolean closing() {
+            return closing;
         }
 
         /** Set by a test: what the container does when the gateway closes this side (report it back). */
@@ -503,6 +510,22 @@ class RelaySessionTest {
 
         assertEquals(List.of("close 1011 gateway error"), client.events(), "the failing side is closed");
         assertEquals(List.of("close 1001 client went away"), backend.events());
+    }
+
+    @Test
+    void aSendFailingToAClientWhoseCloseWasReadLeavesItsMessagesAndItsCloseToTheBackend() {
+        openBoth(session);
+        // Undertow: the client's close was read and answered at once, its earlier messages are still on their way
+        client.closing = true;
+        client.failSends = new IOException("channel closed");
+
+        session.text(Side.BACKEND, "echo", true);
+        session.text(Side.CLIENT, "last words", true);
+        session.sideEnded(Side.CLIENT, 1000, "done");
+
+        assertEquals(List.of(), client.events(), "nothing more is sent to the client, and it is not closed by the gateway");
+        assertEquals(List.of("text last words", "close 1000 done"), backend.events(),
+                "the backend gets the client's messages, then the client's own close");
     }
 
     @Test

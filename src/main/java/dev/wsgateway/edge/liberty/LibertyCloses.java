@@ -1,6 +1,8 @@
 package dev.wsgateway.edge.liberty;
 
 import dev.wsgateway.relay.CloseCodes;
+import jakarta.websocket.Session;
+import java.util.function.BooleanSupplier;
 
 /**
  * How Open Liberty reports a client connection that ended without a close frame: as 1011 with a reason of its
@@ -19,5 +21,17 @@ public final class LibertyCloses {
             return CloseCodes.ABNORMAL;
         }
         return code;
+    }
+
+    /**
+     * Whether Open Liberty has stopped taking sends on the session because its close is under way (it answers a
+     * client's close and then reports it; a send meanwhile fails with "write not allowed"): Liberty then reports the
+     * close, or the vanished client as 1011 with its addresses. Only on Liberty's sessions; false elsewhere.
+     */
+    public static BooleanSupplier closing(Session session) {
+        if (!session.getClass().getName().startsWith("com.ibm.ws.")) {
+            return () -> false;
+        }
+        return () -> !session.isOpen();
     }
 }
