@@ -36,14 +36,21 @@ public final class UndertowReads implements ReadGate {
 
     /**
      * Where Undertow runs the handlers of the deployment whose server container this is: "I/O threads" or
-     * "worker threads" (see {@link UndertowHandlerThreads}), or "unknown" if Undertow does not say.
+     * "worker threads" (see server-configs/wildfly/handler-threads.cli).
      */
     public static String handlerThreads(Object serverContainer) {
+        return dispatchesToWorkers(serverContainer) ? "worker threads" : "I/O threads";
+    }
+
+    /**
+     * Whether Undertow hands each frame to a worker thread before the handler runs ({@code dispatch-to-worker},
+     * WildFly's default), rather than running it on the I/O thread that read it; true when Undertow does not say.
+     */
+    public static boolean dispatchesToWorkers(Object serverContainer) {
         try {
-            boolean dispatch = (Boolean) serverContainer.getClass().getMethod("isDispatchToWorker").invoke(serverContainer);
-            return dispatch ? "worker threads" : "I/O threads";
+            return (Boolean) serverContainer.getClass().getMethod("isDispatchToWorker").invoke(serverContainer);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return "unknown";
+            return true;
         }
     }
 
