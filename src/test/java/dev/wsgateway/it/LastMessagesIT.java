@@ -120,6 +120,18 @@ class LastMessagesIT extends GatewayTestBase {
         return shortened.toString();
     }
 
+    /** {@link #ROUNDS} rounds of {@link #round}, each failure named. */
+    private void assertEveryRoundRelays(String path, List<String> messages, boolean binary) throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            String failure = round(path, messages, binary);
+            if (failure != null) {
+                failures.add("round " + round + ": " + failure);
+            }
+        }
+        assertNoFailures(ROUNDS, failures);
+    }
+
     private static void assertNoFailures(int rounds, List<String> failures) {
         assertEquals(List.of(), failures, failures.size() + " of " + rounds
                 + " rounds did not relay every message before the client's close, then the close");
@@ -128,14 +140,7 @@ class LastMessagesIT extends GatewayTestBase {
     @Test
     void everyTextSentBeforeTheClientsCloseReachesTheBackendInOrderThenTheClose() throws Exception {
         admin().createRoute("lm-text", "/lm/text", backend.uri("/record"), "");
-        List<String> failures = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++) {
-            String failure = round("/lm/text", texts(), false);
-            if (failure != null) {
-                failures.add("round " + round + ": " + failure);
-            }
-        }
-        assertNoFailures(ROUNDS, failures);
+        assertEveryRoundRelays("/lm/text", texts(), false);
     }
 
     @Test
@@ -146,14 +151,7 @@ class LastMessagesIT extends GatewayTestBase {
         for (int i = 1; i <= MESSAGES; i++) {
             messages.add("binary " + (4000 + i));
         }
-        List<String> failures = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++) {
-            String failure = round("/lm/binary", messages, true);
-            if (failure != null) {
-                failures.add("round " + round + ": " + failure);
-            }
-        }
-        assertNoFailures(ROUNDS, failures);
+        assertEveryRoundRelays("/lm/binary", messages, true);
     }
 
     @Test
@@ -165,14 +163,7 @@ class LastMessagesIT extends GatewayTestBase {
         for (int i = 1; i <= MESSAGES; i++) {
             messages.add("binary " + (64 * 1024 + i));
         }
-        List<String> failures = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++) {
-            String failure = round("/lm/large", messages, true);
-            if (failure != null) {
-                failures.add("round " + round + ": " + failure);
-            }
-        }
-        assertNoFailures(ROUNDS, failures);
+        assertEveryRoundRelays("/lm/large", messages, true);
     }
 
     @Test
