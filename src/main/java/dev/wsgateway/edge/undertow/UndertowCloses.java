@@ -13,9 +13,9 @@ import java.util.logging.Logger;
  * How Undertow (WildFly) ends a client session, and what keeps the client's last messages ahead of its close.
  *
  * <p>Undertow reads a session's frames on its I/O thread and hands each message to the endpoint through the
- * session's ordered executor, on a worker thread (by default: see server-configs/wildfly/handler-threads.cli for
-the handlers on the I/O thread, where this ordering question does not arise). A close frame it answers at once, on the I/O thread; once
- * both close frames have passed, the connection closes and a close task calls the endpoint's {@code onClose}
+ * session's ordered executor, on a worker thread (by default: with server-configs/wildfly/handler-threads.cli the
+ * handlers run on the I/O thread, where this ordering question does not arise). A close frame it answers at once,
+ * on the I/O thread; once both close frames have passed, the connection closes and a close task calls the endpoint's {@code onClose}
  * on the I/O thread, outside that executor: ahead of messages read before the close frame and still waiting
  * in the executor (and a read error calls {@code onError} the same way). And once the close was answered, a
  * send to the client fails.
