@@ -15,7 +15,7 @@ war=target/ws-gateway.war
 zip=$(ls ~/.m2/repository/org/wildfly/wildfly-dist/39.0.1.Final/wildfly-dist-39.0.1.Final.zip)
 pgbin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 work=$(mktemp -d /tmp/ws-gateway-cluster-e2e.XXXXXX)
-pgport=55433
+pgport=25433 # below the kernel's ephemeral range (32768-60999): a client socket of an earlier step can hold a port there
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -- -"$p" 2>/dev/null || true; done
@@ -33,7 +33,8 @@ echo "== PostgreSQL on 127.0.0.1:$pgport"
 mkdir -p "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres "$work" "$work/pg"
 as_pg "$pgbin/initdb" -D "$work/pg" -A trust -U postgres --no-sync >/dev/null
 as_pg "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/pg/server.log" \
-  -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null ||
+  { echo "PostgreSQL did not start; its log:" >&2; tail -20 "$work/pg/server.log" >&2; exit 1; }
 as_pg "$pgbin/psql" -h 127.0.0.1 -p $pgport -U postgres -qc "CREATE DATABASE gateway" >/dev/null
 
 start_instance() { # name offset [store]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks cluster mode with a server-managed DataSource (gateway.store.datasource, a JNDI name) on a real server,
 # configured with the file of server-configs/ an administrator applies, against a throw-away PostgreSQL
-# (Debian's binaries, 127.0.0.1:55532, a user with a password):
+# (Debian's binaries, 127.0.0.1:25532, a user with a password):
 #   wildfly  two WildFly 39 instances (offsets 500 and 600: HTTP 8580/8680, management 10490/10590), the driver
 #            as a module and server-configs/wildfly/cluster-datasource.cli applied (embedded CLI)
 #   liberty  Open Liberty 26 on 127.0.0.1:8590, server-configs/openliberty/server.xml + cluster.xml, the driver
@@ -33,7 +33,7 @@ jar() { # groupId artifactId version [type]: the file in the local repository, f
 }
 driver=$(jar org.postgresql postgresql "$pgjdbc_version")
 pgbin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
-pgport=55532
+pgport=25532 # below the kernel's ephemeral range (32768-60999): a client socket of an earlier step can hold a port there
 dbpass=jndi-check-$RANDOM$RANDOM
 work=$(mktemp -d /tmp/ws-gateway-jndi-check.XXXXXX)
 pids=()
@@ -59,7 +59,8 @@ echo "== PostgreSQL on 127.0.0.1:$pgport, database gateway owned by user gateway
 mkdir -p "$work/pg"; [ "$(id -u)" = 0 ] && chown postgres "$work" "$work/pg"
 as_pg "$pgbin/initdb" -D "$work/pg" -U postgres --auth-local=trust --auth-host=scram-sha-256 --no-sync >/dev/null
 as_pg "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/pg/server.log" \
-  -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null ||
+  { echo "PostgreSQL did not start; its log:" >&2; tail -20 "$work/pg/server.log" >&2; exit 1; }
 as_pg "$pgbin/psql" -h "$work/pg" -p $pgport -U postgres -qX -v ON_ERROR_STOP=1 \
   -c "CREATE USER gateway PASSWORD '$dbpass'" -c "CREATE DATABASE gateway OWNER gateway" >/dev/null
 export PGPASSWORD=$dbpass GATEWAY_DB_PASSWORD=$dbpass
