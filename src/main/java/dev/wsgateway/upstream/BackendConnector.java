@@ -4,6 +4,7 @@ import dev.wsgateway.relay.RelaySession;
 import dev.wsgateway.upstream.transport.AsyncConnect;
 import dev.wsgateway.upstream.transport.BackendTls;
 import dev.wsgateway.upstream.transport.BackendTransport;
+import dev.wsgateway.upstream.transport.Loop;
 import dev.wsgateway.upstream.transport.MaskingKeys;
 import dev.wsgateway.upstream.transport.NioClientContainer;
 import jakarta.websocket.ClientEndpointConfig;
@@ -106,6 +107,16 @@ public final class BackendConnector implements AutoCloseable {
      */
     public CompletableFuture<Session> connectAsync(URI uri, List<String> subprotocols, Map<String, List<String>> headers,
                                                    int timeoutMillis, RelaySession relay) {
+        return connectAsync(uri, subprotocols, headers, timeoutMillis, relay, null);
+    }
+
+    /**
+     * As {@link #connectAsync(URI, List, Map, int, RelaySession)}, with the backend connection on {@code near}
+     * (the client connection's I/O thread, so both sockets of the pair share one thread), or on the
+     * transport's own threads when it is null.
+     */
+    public CompletableFuture<Session> connectAsync(URI uri, List<String> subprotocols, Map<String, List<String>> headers,
+                                                   int timeoutMillis, RelaySession relay, Loop near) {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(subprotocols)
                 .configurator(new ClientEndpointConfig.Configurator() {
@@ -118,7 +129,7 @@ public final class BackendConnector implements AutoCloseable {
         long started = System.nanoTime();
         CompletableFuture<Session> result = new CompletableFuture<>();
         CompletableFuture<Session> opening = AsyncConnect.open(transport, container, new BackendEndpoint(relay),
-                config, uri, properties, timeoutMillis, null);
+                config, uri, properties, timeoutMillis, null, near);
         opening.whenComplete((session, failure) -> {
             if (failure == null) {
                 if (!result.complete(session)) {

@@ -67,10 +67,13 @@ public final class AsyncConnect {
      *
      * @param properties Tyrus client properties (copied); {@link BackendTransport#PROPERTY} is not needed
      * @param tls        trust for a {@code wss://} URI; null for the transport's
+     * @param near       the loop to connect on (see {@link BackendTransport#open(org.glassfish.tyrus.spi.ClientEngine,
+     *                   int, BackendTls, Loop)}); null for the transport's own threads
      */
     public static CompletableFuture<Session> open(BackendTransport transport, WebSocketContainer container,
                                                   Endpoint endpoint, ClientEndpointConfig config, URI uri,
-                                                  Map<String, Object> properties, int timeoutMillis, BackendTls tls) {
+                                                  Map<String, Object> properties, int timeoutMillis, BackendTls tls,
+                                                  Loop near) {
         check();
         CompletableFuture<Session> result = new CompletableFuture<>();
         Handshake[] handshake = new Handshake[1];
@@ -95,7 +98,7 @@ public final class AsyncConnect {
                     uri.toString(), null, new TyrusEndpointWrapper.SessionListener() { }, null, null, null);
             TyrusClientEngine engine = ENGINE.newInstance(wrapper, listener, copied, uri, new DebugContext());
             synchronized (handshake) {
-                handshake[0] = transport.open(engine, timeoutMillis, tls);
+                handshake[0] = transport.open(engine, timeoutMillis, tls, near);
             }
         } catch (DeploymentException | ReflectiveOperationException | RuntimeException e) {
             result.completeExceptionally(e);

@@ -2,9 +2,8 @@ package dev.wsgateway.upstream.transport;
 
 import dev.wsgateway.relay.ReadGate;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +26,13 @@ import org.glassfish.tyrus.spi.Writer;
  * the relay's backpressure ({@link ReadGate}).
  *
  * <p>Threads. Everything that reads (the connect, the TLS handshake, the 101, and then frames handed to Tyrus's
- * {@link ReadHandler}) runs on the connection's {@link IoLoop}. Writes run on whatever thread calls
+ * {@link ReadHandler}) runs on the connection's {@link Loop}. Writes run on whatever thread calls
  * {@link #write}: the bytes go to the socket right there; only what the socket does not take at once is queued,
  * and the loop writes it when the socket is writable. The queue, the interest set and the phase change under one
  * lock, so a write queued by one thread is never left without write interest (the lost wake-up of tyrus#678).
  * Completion handlers run after the lock is released.
  */
-final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
+final class BackendConnection extends Writer implements ReadGate, Wire.Events {
     private static final Logger LOG = Logger.getLogger(BackendConnection.class.getName());
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** How long a closed connection may still try to write what was queued before it (a close frame, say). */
@@ -56,8 +55,9 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
         }
     }
 
-    private final IoLoop loop;
-    private final SocketChannel channel;
+    private final Loop loop;
+    /** The socket, from before the connect starts (set once, then only read). */
+    private volatile Wire wire;
     private final Handshake handshake;
     private final SSLEngine tls;
     private final BufferPool pool;
@@ -73,17 +73,14 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     /** How often a write had to be queued (tests read it). */
     private int partialWrites;
     private boolean reported;
-    private SelectionKey key;
     private UpgradeMessages.ResponseReader response;
     private ReadHandler reader;
     private Connection tyrus;
     /** A partial TLS record read but not yet decryptable (loop only). */
     private ByteBuffer partialRecord;
 
-    BackendConnection(IoLoop loop, SocketChannel channel, Handshake handshake, SSLEngine tls, BufferPool pool,
-                      ByteBuffer request) {
+    BackendConnection(Loop loop, Handshake handshake, SSLEngine tls, BufferPool pool, ByteBuffer request) {
         this.loop = loop;
-        this.channel = channel;
         this.handshake = handshake;
         this.tls = tls;
         this.pool = pool;
@@ -94,39 +91,38 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
         return phase;
     }
 
-    SocketChannel channel() {
-        return channel;
+    Wire wire() {
+        return wire;
     }
 
-    IoLoop loop() {
+    Loop loop() {
         return loop;
     }
 
     // ---- connect, TLS, upgrade (loop) ----
 
-    /** On the loop: registers the channel; {@code connected} when connect() already finished. */
-    void register(boolean connected) throws IOException {
-        lock.lock();
-        try {
-            if (phase == Phase.CLOSED) {
-                return;
-            }
-            key = loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
-        } finally {
-            lock.unlock();
-        }
-        if (connected) {
-            connected();
-        }
+    /** Starts connecting on the loop (the calling thread only opens the socket). */
+    void connect(InetSocketAddress address) throws IOException {
+        loop.connect(address, this);
     }
 
-    private void connected() throws IOException {
-        if (tls != null) {
-            setPhase(Phase.TLS);
-            tls.beginHandshake();
-            advanceTls();
-        } else {
-            startUpgrade();
+    @Override
+    public void attached(Wire attached) {
+        this.wire = attached;
+    }
+
+    @Override
+    public void connected() {
+        try {
+            if (tls != null) {
+                setPhase(Phase.TLS);
+                tls.beginHandshake();
+                advanceTls();
+            } else {
+                startUpgrade();
+            }
+        } catch (IOException | RuntimeException e) {
+            failed(e);
         }
     }
 
@@ -163,37 +159,34 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
         }
     }
 
-    // ---- selector events (loop) ----
+    // ---- readiness (loop) ----
 
     @Override
-    public void ready(SelectionKey selected) {
+    public void writable() {
         try {
-            if (!selected.isValid()) {
-                return;
-            }
-            int ready = selected.readyOps();
-            if ((ready & SelectionKey.OP_CONNECT) != 0) {
-                if (channel.finishConnect()) {
-                    connected();
-                }
-                return;
-            }
-            if ((ready & SelectionKey.OP_WRITE) != 0) {
-                flushQueue();
-                if (phase == Phase.TLS) {
-                    advanceTls();
-                }
-            }
-            if ((ready & SelectionKey.OP_READ) != 0 && selected.isValid() && !(readsPaused && phase == Phase.OPEN && !draining)) {
-                readAvailable(); // (paused: the selector saw the old interest set; the next select has the new one)
+            flushQueue();
+            if (phase == Phase.TLS) {
+                advanceTls();
             }
         } catch (IOException | RuntimeException e) {
             failed(e);
         }
     }
 
+    @Override
+    public void readable() {
+        if (phase == Phase.CLOSED || readsPaused && phase == Phase.OPEN && !draining) {
+            return; // (paused: the wire saw the old interest; it has the new one by the next turn)
+        }
+        try {
+            readAvailable();
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
     private void readAvailable() throws IOException {
-        ByteBuffer buffer = loop.readBuffer;
+        ByteBuffer buffer = loop.buffers().read;
         for (int turn = 0; turn < READS_PER_TURN; turn++) {
             buffer.clear();
             if (partialRecord != null) {
@@ -202,7 +195,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
                 partialRecord = null;
             }
             int space = buffer.remaining();
-            int n = channel.read(buffer);
+            int n = wire.read(buffer);
             if (n < 0) {
                 ended(tls != null && buffer.position() > 0);
                 return;
@@ -248,7 +241,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     private void unwrap(ByteBuffer net) throws IOException {
         int size = tls.getSession().getApplicationBufferSize();
         while (true) {
-            ByteBuffer plain = loop.plaintext(size);
+            ByteBuffer plain = loop.buffers().plaintext(size);
             SSLEngineResult result = tls.unwrap(net, plain);
             plain.flip();
             if (plain.hasRemaining()) {
@@ -346,7 +339,8 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     }
 
     /** An I/O failure: before the upgrade completed, the handshake fails; after, Tyrus hears of a 1006. */
-    void failed(Throwable e) {
+    @Override
+    public void failed(Throwable e) {
         Phase was = phase;
         closeNow();
         if (was == Phase.OPEN) {
@@ -472,7 +466,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     private boolean flush(Pending p) throws IOException {
         if (tls == null) {
             while (p.data.hasRemaining()) {
-                if (channel.write(p.data) == 0) {
+                if (wire.write(p.data) == 0) {
                     return false;
                 }
             }
@@ -481,7 +475,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
         while (true) {
             if (p.sealed != null) {
                 while (p.sealed.hasRemaining()) {
-                    if (channel.write(p.sealed) == 0) {
+                    if (wire.write(p.sealed) == 0) {
                         return false;
                     }
                 }
@@ -505,29 +499,12 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
         }
     }
 
-    /** Under the lock: the interest set this connection's state asks for, applied (and the selector woken if needed). */
+    /** Under the lock: tells the wire what this connection's state wants to hear of, once it is connected. */
     private void updateInterest() {
-        if (key == null || !key.isValid()) {
-            return;
+        if (phase == Phase.CONNECTING || phase == Phase.CLOSED) {
+            return; // the wire finishes the connect by itself; a closed one hears of nothing
         }
-        int ops;
-        if (phase == Phase.CLOSED) {
-            ops = 0;
-        } else if (phase == Phase.CONNECTING) {
-            ops = SelectionKey.OP_CONNECT;
-        } else {
-            ops = readsPaused && phase == Phase.OPEN && !draining ? 0 : SelectionKey.OP_READ;
-            if (!queue.isEmpty()) {
-                ops |= SelectionKey.OP_WRITE;
-            }
-        }
-        int old = key.interestOps();
-        if (old != ops) {
-            key.interestOps(ops);
-            if ((ops & ~old) != 0) {
-                loop.wakeup();
-            }
-        }
+        wire.interest(!(readsPaused && phase == Phase.OPEN && !draining), !queue.isEmpty());
     }
 
     private void setPhase(Phase next) {
@@ -606,7 +583,7 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
     private void shutOutput() {
         draining = true;
         try {
-            channel.shutdownOutput();
+            wire.shutdownOutput();
             updateInterest();
         } catch (IOException e) {
             LOG.log(Level.FINEST, "shutting a backend socket's output failed", e);
@@ -628,13 +605,8 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
             }
             dropped = new ArrayList<>(queue);
             queue.clear();
-            if (key != null) {
-                key.cancel();
-            }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "closing a backend socket failed", e);
+            if (wire != null) {
+                wire.close();
             }
         } finally {
             lock.unlock();
@@ -665,21 +637,10 @@ final class BackendConnection extends Writer implements ReadGate, IoLoop.Ready {
             ByteBuffer sealed = pool.take();
             tls.wrap(EMPTY.duplicate(), sealed);
             sealed.flip();
-            channel.write(sealed);
+            wire.write(sealed);
             pool.give(sealed);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINEST, "close_notify to a backend not sent", e);
-        }
-    }
-
-    @Override
-    public void shutdown() {
-        Phase was = phase;
-        closeNow();
-        if (was == Phase.OPEN) {
-            reportAbnormalClose();
-        } else if (was != Phase.CLOSED) {
-            handshake.failed(this, new IOException("the gateway's backend transport is shutting down"));
         }
     }
 

@@ -77,7 +77,15 @@ public final class BackendTransport implements AutoCloseable {
      * @param tls null for the transport's own
      */
     public Handshake open(ClientEngine engine, int timeoutMillis, BackendTls tls) {
-        IoLoop loop = loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+        return open(engine, timeoutMillis, tls, null);
+    }
+
+    /**
+     * Starts Tyrus's handshake on the given loop (a server's I/O thread, say, shared with the client's
+     * connection), or on the next of the transport's own threads when it is null.
+     */
+    public Handshake open(ClientEngine engine, int timeoutMillis, BackendTls tls, Loop near) {
+        Loop loop = near != null ? near : loops[Math.floorMod(next.getAndIncrement(), loops.length)];
         Handshake handshake = new Handshake(this, loop, engine, tls, timeoutMillis);
         try {
             handshake.start();

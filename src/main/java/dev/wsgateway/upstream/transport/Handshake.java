@@ -3,11 +3,9 @@ package dev.wsgateway.upstream.transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,21 +19,21 @@ import org.glassfish.tyrus.spi.UpgradeRequest;
 /**
  * One opening handshake driven for Tyrus's {@link ClientEngine}: a connection per upgrade request (a redirect or
  * an authentication retry asks for another), one deadline over all of them, and one outcome: the engine hears of
- * success or of exactly one failure. Runs on one {@link IoLoop}, except for {@link #start} and {@link #abort}.
+ * success or of exactly one failure. Runs on one {@link Loop}, except for {@link #start} and {@link #abort}.
  */
 public final class Handshake implements ClientEngine.TimeoutHandler {
     private static final Logger LOG = Logger.getLogger(Handshake.class.getName());
     private final BackendTransport transport;
-    private final IoLoop loop;
+    private final Loop loop;
     private final ClientEngine engine;
     private final BackendTls tls;
     private final int timeoutMillis;
     private final long deadline;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile BackendConnection current;
-    private IoLoop.Deadline timer;
+    private Loop.Timer timer;
 
-    Handshake(BackendTransport transport, IoLoop loop, ClientEngine engine, BackendTls tls, int timeoutMillis) {
+    Handshake(BackendTransport transport, Loop loop, ClientEngine engine, BackendTls tls, int timeoutMillis) {
         this.transport = transport;
         this.loop = loop;
         this.engine = engine;
@@ -77,33 +75,15 @@ public final class Handshake implements ClientEngine.TimeoutHandler {
         if (address.isUnresolved()) {
             throw new UnknownHostException(host);
         }
-        ByteBuffer requestBytes = UpgradeMessages.request(request);
-        SocketChannel channel = SocketChannel.open();
-        BackendConnection connection;
-        boolean connected;
-        try {
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connection = new BackendConnection(loop, channel, this,
-                    secure ? (tls != null ? tls : transport.defaultTls()).engine(host, port) : null,
-                    transport.pool(), requestBytes);
-            current = connection;
-            connected = channel.connect(address);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+        BackendConnection connection = new BackendConnection(loop, this,
+                secure ? (tls != null ? tls : transport.defaultTls()).engine(host, port) : null,
+                transport.pool(), UpgradeMessages.request(request));
+        current = connection;
+        if (finished.get()) {
+            connection.closeNow(); // abandoned before it started
+            return;
         }
-        loop.execute(() -> {
-            try {
-                if (finished.get() && current == connection) {
-                    connection.closeNow();
-                    return;
-                }
-                connection.register(connected);
-            } catch (IOException | RuntimeException e) {
-                connection.failed(e);
-            }
-        });
+        connection.connect(address); // abandoned meanwhile: the wire is closed, the connect fails unheard
     }
 
     /** On the loop: the backend answered the upgrade on {@code connection}; {@code rest} is what followed. */
@@ -168,11 +148,11 @@ public final class Handshake implements ClientEngine.TimeoutHandler {
             return false;
         }
         if (loop.inLoop() && timer != null) {
-            timer.cancelled = true;
+            timer.cancel();
         } else {
             loop.execute(() -> {
                 if (timer != null) {
-                    timer.cancelled = true;
+                    timer.cancel();
                 }
             });
         }

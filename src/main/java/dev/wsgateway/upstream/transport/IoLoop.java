@@ -1,11 +1,12 @@
 package dev.wsgateway.upstream.transport;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -17,13 +18,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One selector thread: it owns the selector, the deadlines of the handshakes on it, and one read buffer (and
- * one TLS plaintext buffer) shared by all of its connections, since Tyrus consumes what it is handed before
- * {@code handle} returns. Other threads reach it only through {@link #execute} and {@link #wakeup}.
+ * One selector thread of the transport's own: it owns the selector, the deadlines of the handshakes on it, and
+ * the {@link LoopBuffers} of its connections. Other threads reach it only through {@link #execute} and
+ * {@link #wakeup}.
  */
-final class IoLoop implements Runnable {
+final class IoLoop implements Loop, Runnable {
     private static final Logger LOG = Logger.getLogger(IoLoop.class.getName());
-    static final int READ_BUFFER = 64 * 1024;
 
     /** What a registered channel's attachment does when the selector reports it ready. */
     interface Ready {
@@ -34,7 +34,7 @@ final class IoLoop implements Runnable {
     }
 
     /** Something due at a time, run on the loop. */
-    static final class Deadline implements Comparable<Deadline> {
+    static final class Deadline implements Comparable<Deadline>, Timer {
         final long atNanos;
         final Runnable action;
         boolean cancelled;
@@ -42,6 +42,11 @@ final class IoLoop implements Runnable {
         Deadline(long atNanos, Runnable action) {
             this.atNanos = atNanos;
             this.action = action;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true; // read on the loop only: callers are on the loop (see schedule)
         }
 
         @Override
@@ -57,9 +62,7 @@ final class IoLoop implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ClassLoader contextLoader;
     private final String name;
-    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
-    /** Where TLS records are decrypted into; sized when the first TLS connection asks. */
-    private ByteBuffer plaintext;
+    private final LoopBuffers buffers = new LoopBuffers();
     private volatile Thread thread;
     private volatile boolean stopping;
 
@@ -73,7 +76,8 @@ final class IoLoop implements Runnable {
         return name;
     }
 
-    boolean inLoop() {
+    @Override
+    public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
@@ -81,7 +85,8 @@ final class IoLoop implements Runnable {
      * Runs the task on the loop, after the event being handled when called from the loop itself (never inline:
      * callers may be deep in Tyrus or in another connection's read).
      */
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         tasks.add(task);
         wakeup();
         if (stopping) {
@@ -96,24 +101,36 @@ final class IoLoop implements Runnable {
         }
     }
 
-    /** Registers on the loop's thread (the interest set then takes effect at once). */
-    SelectionKey register(SelectableChannel channel, int ops, Ready attachment) throws IOException {
-        return channel.register(selector, ops, attachment);
-    }
-
-    /** Only on the loop. */
-    Deadline schedule(long atNanos, Runnable action) {
+    /** Only on the loop (and the returned timer cancelled only there). */
+    @Override
+    public Deadline schedule(long atNanos, Runnable action) {
         Deadline d = new Deadline(atNanos, action);
         deadlines.add(d);
         return d;
     }
 
-    ByteBuffer plaintext(int size) {
-        if (plaintext == null || plaintext.capacity() < size) {
-            plaintext = ByteBuffer.allocate(size);
+    @Override
+    public LoopBuffers buffers() {
+        return buffers;
+    }
+
+    /** Opens a non-blocking socket (no Nagle) and registers it on the loop, which then finishes the connect. */
+    @Override
+    public void connect(InetSocketAddress address, Wire.Events events) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        NioWire wire;
+        boolean connected;
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            wire = new NioWire(this, channel, events);
+            events.attached(wire);
+            connected = channel.connect(address);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        plaintext.clear();
-        return plaintext;
+        execute(() -> wire.register(selector, connected));
     }
 
     @Override

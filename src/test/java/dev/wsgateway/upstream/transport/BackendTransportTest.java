@@ -122,7 +122,7 @@ class BackendTransportTest {
     private CompletableFuture<Session> open(String uri, Endpoint endpoint, int timeoutMillis,
                                             Map<String, Object> properties, BackendTls tls) {
         return AsyncConnect.open(transport, container, endpoint, ClientEndpointConfig.Builder.create().build(),
-                URI.create(uri), properties, timeoutMillis, tls);
+                URI.create(uri), properties, timeoutMillis, tls, null);
     }
 
     private RawBackend raw(RawBackend backend) {
@@ -144,7 +144,7 @@ class BackendTransportTest {
         Session session = opening.get(5, TimeUnit.SECONDS);
         assertEquals("sent along", recorder.texts.poll(5, TimeUnit.SECONDS));
         assertTrue(recorder.openedOn.getName().startsWith("ws-gateway-backend-"), recorder.openedOn.getName());
-        assertEquals(true, connectionOf(session).channel().getOption(StandardSocketOptions.TCP_NODELAY));
+        assertEquals(true, ((NioWire) connectionOf(session).wire()).channel().getOption(StandardSocketOptions.TCP_NODELAY));
         session.close();
     }
 
