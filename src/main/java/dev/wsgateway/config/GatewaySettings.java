@@ -108,6 +108,14 @@ public class GatewaySettings {
     }
 
     /**
+     * Whether a backend connection goes on its client connection's I/O thread where the server lets the gateway
+     * do that (Undertow, WildFly), rather than on the transport's own threads.
+     */
+    public boolean backendColocate() {
+        return config.getOptionalValue("gateway.backend.colocate", Boolean.class).orElse(true);
+    }
+
+    /**
      * Trust for {@code wss://} backends: the trust store file if {@code gateway.backend.tls.trust-store} is set,
      * else the JVM's default; hostnames verified unless {@code gateway.backend.tls.verify-hostname=false}.
      */

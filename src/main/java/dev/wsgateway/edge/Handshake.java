@@ -17,6 +17,7 @@ import dev.wsgateway.route.RoutePaths;
 import dev.wsgateway.route.RouteStore;
 import dev.wsgateway.upstream.BackendConnectException;
 import dev.wsgateway.upstream.BackendConnector;
+import dev.wsgateway.upstream.transport.Loop;
 import jakarta.websocket.Session;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,6 +101,14 @@ final class Handshake {
 
     /** Runs the handshake; the result is complete at once unless the backend is being connected. */
     CompletableFuture<Result> run(ClientRequest request) {
+        return run(request, null);
+    }
+
+    /**
+     * As {@link #run(ClientRequest)}, with the backend connection on {@code near} (the client connection's I/O
+     * thread), or on the transport's own threads when it is null.
+     */
+    CompletableFuture<Result> run(ClientRequest request, Loop near) {
         if (request.path() == null) {
             return done(new Rejected(null, Outcome.BAD_PATH, 400,
                     "The path must not contain '.' or '..' segments.", Map.of()));
@@ -131,11 +140,11 @@ final class Handshake {
             return done(new Rejected(route.id(), Outcome.NOT_A_HANDSHAKE, 400,
                     "The Sec-WebSocket-Key header is missing.", Map.of()));
         }
-        return admitAndConnect(request, route);
+        return admitAndConnect(request, route, near);
     }
 
     /** The route's policies, the limit on waiting handshakes, then the backend connect. */
-    private CompletableFuture<Result> admitAndConnect(ClientRequest request, Route route) {
+    private CompletableFuture<Result> admitAndConnect(ClientRequest request, Route route, Loop near) {
         HandshakeContext context = new HandshakeContext(route, request.headers(), request.rawQuery(),
                 request.requestedSubprotocols(), request.remoteAddress(),
                 addresses.resolve(request.remoteAddress(), request.header("X-Forwarded-For")),
@@ -171,7 +180,7 @@ final class Handshake {
         try {
             backend = connector.connectAsync(
                     route.backendUriFor(RoutePaths.rest(route.path(), request.path()), context.backendQuery()),
-                    offered, context.backendHeaders(), route.connectTimeoutMillis(), relay);
+                    offered, context.backendHeaders(), route.connectTimeoutMillis(), relay, near);
         } catch (RuntimeException e) {
             backend = CompletableFuture.failedFuture(e);
         }

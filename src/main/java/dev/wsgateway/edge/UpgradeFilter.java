@@ -4,6 +4,7 @@ import dev.wsgateway.edge.Handshake.Ready;
 import dev.wsgateway.edge.Handshake.Rejected;
 import dev.wsgateway.edge.Handshake.Result;
 import dev.wsgateway.edge.HandshakeOutcomes.Outcome;
+import dev.wsgateway.edge.undertow.UndertowLoops;
 import dev.wsgateway.edge.undertow.UndertowReads;
 import dev.wsgateway.config.GatewaySettings;
 import dev.wsgateway.policy.ClientAddresses;
@@ -78,6 +79,8 @@ public class UpgradeFilter extends HttpFilter {
     private HandshakeOutcomes outcomes;
     /** False on Payara: see {@link AsyncUpgrade}. */
     private boolean asyncUpgrade;
+    /** On Undertow, unless turned off: backend connections on their clients' I/O threads. */
+    private UndertowLoops colocated;
 
     @Override
     public void init() {
@@ -87,6 +90,12 @@ public class UpgradeFilter extends HttpFilter {
         if (container != null && UndertowReads.isUndertow(container)) {
             LOG.info(() -> "ws-gateway: Undertow runs the relay's WebSocket handlers on its "
                     + UndertowReads.handlerThreads(container));
+            if (settings.backendColocate()) {
+                colocated = new UndertowLoops();
+            }
+            LOG.info(colocated != null
+                    ? "ws-gateway: backend connections go on their clients' I/O threads (gateway.backend.colocate)"
+                    : "ws-gateway: backend connections go on the transport's own threads (gateway.backend.colocate=false)");
         }
         WaitingHandshakes limit = asyncUpgrade ? waiting : new WaitingHandshakes(
                 settings.handshakeMaxWaitingOnThreads(), settings.handshakeMaxWaitingOnThreadsPerRoute());
@@ -109,7 +118,8 @@ public class UpgradeFilter extends HttpFilter {
             }
             return;
         }
-        CompletableFuture<Result> result = handshake.run(ClientRequest.of(request));
+        CompletableFuture<Result> result = handshake.run(ClientRequest.of(request),
+                colocated == null ? null : colocated.current());
         if (result.isDone() || !asyncUpgrade) {
             // the result always comes (the connect has a timeout of its own): join never waits longer
             answerOrUpgrade(request, response, result.join());

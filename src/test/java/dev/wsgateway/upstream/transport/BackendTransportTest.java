@@ -54,7 +54,11 @@ import org.glassfish.tyrus.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The backend transport against real sockets on loopback: raw backends written by hand, and Tyrus servers. */
+/**
+ * The backend transport against real sockets on loopback: raw backends written by hand, and Tyrus servers. The
+ * connections live on the transport's own selector threads; {@link XnioLoopTransportTest} runs the same tests
+ * with them on an XNIO I/O thread.
+ */
 class BackendTransportTest {
     private static final Path TRUST = resource("/tls/trust.p12");
 
@@ -122,7 +126,22 @@ class BackendTransportTest {
     private CompletableFuture<Session> open(String uri, Endpoint endpoint, int timeoutMillis,
                                             Map<String, Object> properties, BackendTls tls) {
         return AsyncConnect.open(transport, container, endpoint, ClientEndpointConfig.Builder.create().build(),
-                URI.create(uri), properties, timeoutMillis, tls, null);
+                URI.create(uri), properties, timeoutMillis, tls, near());
+    }
+
+    /** Where the connects go: null for the transport's own threads. */
+    Loop near() {
+        return null;
+    }
+
+    /** Whether {@code thread} is one a connection of {@link #near()} (or of the transport) runs on. */
+    boolean isLoopThread(Thread thread) {
+        return thread.getName().startsWith("ws-gateway-backend-");
+    }
+
+    /** Whether the connection's socket has Nagle's algorithm off. */
+    boolean noDelay(Wire wire) throws IOException {
+        return ((NioWire) wire).channel().getOption(StandardSocketOptions.TCP_NODELAY);
     }
 
     private RawBackend raw(RawBackend backend) {
@@ -135,7 +154,7 @@ class BackendTransportTest {
     }
 
     @Test
-    void framesSentTogetherWithThe101ReachTheEndpointOnTheSelectorThreadOverANoDelaySocket() throws Exception {
+    void framesSentTogetherWithThe101ReachTheEndpointOnTheLoopThreadOverANoDelaySocket() throws Exception {
         RawBackend backend = raw(new RawBackend());
         Recorder recorder = new Recorder();
         CompletableFuture<Session> opening = open(backend.uri("/x"), recorder, 5000);
@@ -143,8 +162,8 @@ class BackendTransportTest {
         accepted.switchProtocols(RawBackend.text("sent along"));
         Session session = opening.get(5, TimeUnit.SECONDS);
         assertEquals("sent along", recorder.texts.poll(5, TimeUnit.SECONDS));
-        assertTrue(recorder.openedOn.getName().startsWith("ws-gateway-backend-"), recorder.openedOn.getName());
-        assertEquals(true, ((NioWire) connectionOf(session).wire()).channel().getOption(StandardSocketOptions.TCP_NODELAY));
+        assertTrue(isLoopThread(recorder.openedOn), recorder.openedOn.getName());
+        assertTrue(noDelay(connectionOf(session).wire()));
         session.close();
     }
 
