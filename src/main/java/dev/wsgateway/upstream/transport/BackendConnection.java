@@ -611,6 +611,7 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
         } finally {
             lock.unlock();
         }
+        handshake.closed(this);
         IOException closed = new IOException("the backend connection closed before this was written");
         for (Pending p : dropped) {
             if (p.sealed != null) {

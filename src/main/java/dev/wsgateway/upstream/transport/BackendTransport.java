@@ -2,6 +2,8 @@ package dev.wsgateway.upstream.transport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.tyrus.spi.ClientEngine;
@@ -23,6 +25,8 @@ public final class BackendTransport implements AutoCloseable {
     private final BackendTls defaultTls;
     private final BufferPool pool;
     private final AtomicInteger next = new AtomicInteger();
+    /** Open connections on loops the transport does not own (a server's I/O threads): closed with it too. */
+    private final Set<BackendConnection> elsewhere = ConcurrentHashMap.newKeySet();
 
     /**
      * @param threads       selector threads (at least one)
@@ -95,11 +99,28 @@ public final class BackendTransport implements AutoCloseable {
         return handshake;
     }
 
-    /** Stops the threads; open connections close (their sessions see 1006) and pending handshakes fail. */
+    void track(BackendConnection connection) {
+        if (!(connection.loop() instanceof IoLoop)) {
+            elsewhere.add(connection);
+        }
+    }
+
+    void forget(BackendConnection connection) {
+        elsewhere.remove(connection);
+    }
+
+    /**
+     * Stops the threads; open connections close (their sessions see 1006) and pending handshakes fail, those
+     * on other loops too.
+     */
     @Override
     public void close() {
         for (IoLoop loop : loops) {
             loop.stop();
+        }
+        IOException stopping = new IOException("the gateway's backend transport is shutting down");
+        for (BackendConnection connection : elsewhere) {
+            connection.loop().execute(() -> connection.failed(stopping));
         }
     }
 }

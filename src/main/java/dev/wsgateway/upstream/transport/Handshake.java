@@ -79,6 +79,7 @@ public final class Handshake implements ClientEngine.TimeoutHandler {
                 secure ? (tls != null ? tls : transport.defaultTls()).engine(host, port) : null,
                 transport.pool(), UpgradeMessages.request(request));
         current = connection;
+        transport.track(connection);
         if (finished.get()) {
             connection.closeNow(); // abandoned before it started
             return;
@@ -128,6 +129,11 @@ public final class Handshake implements ClientEngine.TimeoutHandler {
                 connection.closeNow();
             }
         }
+    }
+
+    /** A connection of this handshake closed (for good: it is no longer the transport's to close). */
+    void closed(BackendConnection connection) {
+        transport.forget(connection);
     }
 
     /** A connection of this handshake failed before the upgrade; reported once, later ones are ignored. */

@@ -364,6 +364,22 @@ class BackendTransportTest {
     }
 
     @Test
+    void closingTheTransportClosesItsOpenConnectionsWhereverTheyLive() throws Exception {
+        RawBackend backend = raw(new RawBackend());
+        Recorder recorder = new Recorder();
+        CompletableFuture<Session> opening = open(backend.uri("/x"), recorder, 5000);
+        RawBackend.Accepted accepted = backend.accept();
+        accepted.switchProtocols(new byte[0]);
+        Session session = opening.get(5, TimeUnit.SECONDS);
+        transport.close();
+        CloseReason reason = recorder.closes.poll(5, TimeUnit.SECONDS);
+        assertNotNull(reason, "no close reported");
+        assertEquals(CloseReason.CloseCodes.CLOSED_ABNORMALLY, reason.getCloseCode());
+        assertFalse(session.isOpen());
+        assertEquals(-1, accepted.socket().getInputStream().read(), "the socket stayed open");
+    }
+
+    @Test
     void aVanishingBackendIsReportedOnceAsAbnormalClosure() throws Exception {
         RawBackend backend = raw(new RawBackend());
         Recorder recorder = new Recorder();
