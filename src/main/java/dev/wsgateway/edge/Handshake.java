@@ -171,7 +171,7 @@ final class Handshake {
         try {
             backend = connector.connectAsync(
                     route.backendUriFor(RoutePaths.rest(route.path(), request.path()), context.backendQuery()),
-                    offered, context.backendHeaders(), route.connectTimeoutMillis(), relay);
+                    offered, context.backendHeaders(), route.connectTimeoutMillis(), relay, route.backendTls());
         } catch (RuntimeException e) {
             backend = CompletableFuture.failedFuture(e);
         }

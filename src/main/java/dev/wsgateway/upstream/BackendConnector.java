@@ -81,7 +81,7 @@ public final class BackendConnector implements AutoCloseable {
      */
     public Session connect(URI uri, List<String> subprotocols, Map<String, List<String>> headers, int timeoutMillis,
                            RelaySession relay) throws BackendConnectException {
-        CompletableFuture<Session> pending = connectAsync(uri, subprotocols, headers, timeoutMillis, relay);
+        CompletableFuture<Session> pending = connectAsync(uri, subprotocols, headers, timeoutMillis, relay, null);
         try {
             return pending.get();
         } catch (InterruptedException e) {
@@ -103,9 +103,11 @@ public final class BackendConnector implements AutoCloseable {
      * (REFUSED, TIMEOUT or UNREACHABLE), always within {@code timeoutMillis}, on one of the transport's threads:
      * whatever depends on it must not block. Cancel it (or complete it yourself) to abandon the connect: the
      * connection closes, or the session, should it open anyway, is closed with 1001.
+     *
+     * @param tls trust for a {@code wss://} backend (a route's own); null for the transport's
      */
     public CompletableFuture<Session> connectAsync(URI uri, List<String> subprotocols, Map<String, List<String>> headers,
-                                                   int timeoutMillis, RelaySession relay) {
+                                                   int timeoutMillis, RelaySession relay, BackendTls tls) {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(subprotocols)
                 .configurator(new ClientEndpointConfig.Configurator() {
@@ -118,7 +120,7 @@ public final class BackendConnector implements AutoCloseable {
         long started = System.nanoTime();
         CompletableFuture<Session> result = new CompletableFuture<>();
         CompletableFuture<Session> opening = AsyncConnect.open(transport, container, new BackendEndpoint(relay),
-                config, uri, properties, timeoutMillis, null);
+                config, uri, properties, timeoutMillis, tls);
         opening.whenComplete((session, failure) -> {
             if (failure == null) {
                 if (!result.complete(session)) {

@@ -37,7 +37,7 @@ class BackendConnectAsyncTest {
 
     private CompletableFuture<Session> connect(String uri, int timeoutMillis) {
         return connector.connectAsync(URI.create(uri), List.of(), Map.of(), timeoutMillis,
-                new RelaySession("s", ROUTE, "192.0.2.1", s -> { }));
+                new RelaySession("s", ROUTE, "192.0.2.1", s -> { }), null);
     }
 
     @Test
