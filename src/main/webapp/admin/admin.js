@@ -6,7 +6,10 @@
 // URL, and fetch refuses any URL built relative to that.
 const API = new URL('/api/admin/', window.location.origin);
 
-/** Calls the admin API; resolves to {ok, status, body, etag}, the body parsed when it is JSON. */
+/**
+ * Calls the admin API; resolves to {ok, status, body, etag, warnings}, the body parsed when it is JSON, warnings the
+ * texts of the answer's `Warning: 299 - "..."` headers (a route saved with something worth a second look).
+ */
 async function api(method, path, body, headers = {}) {
   const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
@@ -22,7 +25,8 @@ async function api(method, path, body, headers = {}) {
   const text = await response.text();
   let parsed = text;
   try { parsed = text ? JSON.parse(text) : null; } catch (e) { /* not JSON: keep the text */ }
-  return { ok: response.ok, status: response.status, body: parsed, etag: response.headers.get('ETag') };
+  const warnings = [...(response.headers.get('Warning') || '').matchAll(/299 - "([^"]*)"/g)].map(m => m[1]);
+  return { ok: response.ok, status: response.status, body: parsed, etag: response.headers.get('ETag'), warnings };
 }
 
 /** One line for an answer: "204", or "400 Bad Request: The request body is invalid. backend: must be ..." */
@@ -238,7 +242,8 @@ document.addEventListener('alpine:init', () => {
           this.routeForm.etag ? { 'If-Match': this.routeForm.etag } : {})
         : await api('POST', 'routes', this.routeForm.json);
       if (result.ok) {
-        this.routeResult = (editing ? 'Saved ' : 'Created ') + result.body.id + ', version ' + result.body.version + '.';
+        this.routeResult = (editing ? 'Saved ' : 'Created ') + result.body.id + ', version ' + result.body.version + '.'
+          + result.warnings.map(w => ' Warning: ' + w + '.').join('');
         this.routeForm = { id: result.body.id, etag: result.etag, json: JSON.stringify(result.body, null, 2) };
       } else {
         this.routeResult = describe(result);

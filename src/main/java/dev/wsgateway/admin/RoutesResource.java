@@ -32,7 +32,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Route administration. Every write is durable before it answers and applies to the next handshake.
@@ -42,6 +45,7 @@ import java.util.List;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class RoutesResource {
+    private static final Logger LOG = Logger.getLogger(RoutesResource.class.getName());
     @Inject
     RouteStore routes;
     @Inject
@@ -96,7 +100,8 @@ public class RoutesResource {
         RouteDefinition definition = RouteDefinition.fromJson(read(body, length), policies::problems,
                 messagePolicies::problems);
         StoredRoute created = routes.create(definition);
-        return ok(Response.created(uriInfo.getAbsolutePathBuilder().path(definition.id()).build()), created);
+        return ok(warned(Response.created(uriInfo.getAbsolutePathBuilder().path(definition.id()).build()), definition),
+                created);
     }
 
     @PUT
@@ -114,7 +119,8 @@ public class RoutesResource {
             throw new ApiProblem(400, "Bad Request", "The body's id '" + definition.id()
                     + "' differs from the id in the URL; a route's id cannot be changed.");
         }
-        return ok(Response.ok(), routes.update(id, definition, expectedVersion(id, ifMatch)));
+        StoredRoute updated = routes.update(id, definition, expectedVersion(id, ifMatch));
+        return ok(warned(Response.ok(), definition), updated);
     }
 
     @DELETE
@@ -126,6 +132,31 @@ public class RoutesResource {
 
     private JsonObject read(InputStream body, Long length) {
         return JsonBodies.readObject(body, length == null ? -1 : length, settings.adminMaxBodyBytes());
+    }
+
+    /**
+     * Adds a {@code Warning: 299} header (the convention of the Kubernetes API server, which kubectl prints) for
+     * each thing the administrator should know about a route that was nevertheless saved, and logs it.
+     */
+    private static Response.ResponseBuilder warned(Response.ResponseBuilder builder, RouteDefinition definition) {
+        if (definition.backendTls() == null) {
+            return builder;
+        }
+        for (String warning : definition.backendTls().warnings(Instant.now())) {
+            LOG.log(Level.WARNING, "route {0}: {1}", new Object[] {definition.id(), warning});
+            builder.header("Warning", "299 - \"" + headerText(warning) + "\"");
+        }
+        return builder;
+    }
+
+    /** Printable ASCII without quotes or backslashes, so the text fits a quoted header value. */
+    private static String headerText(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '?');
+        }
+        return b.toString();
     }
 
     private static Response ok(Response.ResponseBuilder builder, StoredRoute route) {

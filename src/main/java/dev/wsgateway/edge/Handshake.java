@@ -180,7 +180,7 @@ final class Handshake {
         try {
             backend = connector.connectAsync(
                     route.backendUriFor(RoutePaths.rest(route.path(), request.path()), context.backendQuery()),
-                    offered, context.backendHeaders(), route.connectTimeoutMillis(), relay, near);
+                    offered, context.backendHeaders(), route.connectTimeoutMillis(), relay, near, route.backendTls());
         } catch (RuntimeException e) {
             backend = CompletableFuture.failedFuture(e);
         }

@@ -1,5 +1,6 @@
 package dev.wsgateway.route;
 
+import dev.wsgateway.upstream.transport.BackendTls;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
@@ -14,12 +15,13 @@ import java.util.List;
  * the policy catalog; {@code messagePolicies} are its message policy entries (validated, compiled by the message
  * policy catalog), and {@code maxBufferedMessageBytes} the largest message a direction assembles for them;
  * {@code maxSessionSeconds} 0 means sessions may live for ever (else they are closed with 1001 at about that age,
- * see {@code relay/SessionLifetime}).
+ * see {@code relay/SessionLifetime}); {@code backendTls} is the route's own trust for a {@code wss://} backend, built
+ * once per distinct setting (its TLS sessions are resumed through it), or null for the gateway-wide trust.
  */
 public record Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
                     int idleTimeoutSeconds, int maxMessageBytes, int maxInFlightBytes, int pingIntervalSeconds,
                     boolean enabled, List<JsonObject> policies, long version, List<JsonObject> messagePolicies,
-                    int maxBufferedMessageBytes, int maxSessionSeconds) {
+                    int maxBufferedMessageBytes, int maxSessionSeconds, BackendTls backendTls) {
     /** Each direction's budget of bytes in flight when neither the route nor the gateway says otherwise. */
     public static final int DEFAULT_MAX_IN_FLIGHT_BYTES = 64 * 1024;
     /** The largest message assembled for whole-message policies when neither the route nor the gateway says. */
@@ -29,6 +31,16 @@ public record Route(String id, String path, URI backend, List<String> subprotoco
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
         messagePolicies = List.copyOf(messagePolicies);
+    }
+
+    /** A route whose {@code wss://} backend has the gateway-wide trust. */
+    public Route(String id, String path, URI backend, List<String> subprotocols, int connectTimeoutMillis,
+                 int idleTimeoutSeconds, int maxMessageBytes, int maxInFlightBytes, int pingIntervalSeconds,
+                 boolean enabled, List<JsonObject> policies, long version, List<JsonObject> messagePolicies,
+                 int maxBufferedMessageBytes, int maxSessionSeconds) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes,
+                maxInFlightBytes, pingIntervalSeconds, enabled, policies, version, messagePolicies,
+                maxBufferedMessageBytes, maxSessionSeconds, null);
     }
 
     /** A route without a maximum session age. */

@@ -2,6 +2,7 @@ package dev.wsgateway.route;
 
 import static dev.wsgateway.config.JsonSupport.JSON;
 
+import dev.wsgateway.upstream.transport.BackendTls;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +36,8 @@ public record RouteDefinition(
         List<JsonObject> policies,
         List<JsonObject> messagePolicies,
         Integer maxBufferedMessageBytes,
-        Integer maxSessionSeconds) {
+        Integer maxSessionSeconds,
+        BackendTrust backendTls) {
 
     public static final int MAX_CONNECT_TIMEOUT_MILLIS = 120_000;
     public static final int MAX_IDLE_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -55,12 +58,22 @@ public record RouteDefinition(
     /** Fields a client may send; "version" is output-only but accepted so a GET body can be PUT back. */
     private static final Set<String> KNOWN_FIELDS = Set.of("id", "path", "backend", "subprotocols",
             "connectTimeoutMillis", "idleTimeoutSeconds", "maxMessageBytes", "maxInFlightBytes", "pingIntervalSeconds", "enabled", "description", "policies", "version",
-            "messagePolicies", "maxBufferedMessageBytes", "maxSessionSeconds");
+            "messagePolicies", "maxBufferedMessageBytes", "maxSessionSeconds", BackendTrust.FIELD);
 
     public RouteDefinition {
         subprotocols = List.copyOf(subprotocols);
         policies = List.copyOf(policies);
         messagePolicies = List.copyOf(messagePolicies);
+    }
+
+    /** A definition whose {@code wss://} backend has the gateway-wide trust (null: none of its own). */
+    public RouteDefinition(String id, String path, URI backend, List<String> subprotocols, Integer connectTimeoutMillis,
+                           Integer idleTimeoutSeconds, Integer maxMessageBytes, Integer maxInFlightBytes,
+                           Integer pingIntervalSeconds, boolean enabled, String description, List<JsonObject> policies,
+                           List<JsonObject> messagePolicies, Integer maxBufferedMessageBytes, Integer maxSessionSeconds) {
+        this(id, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds, maxMessageBytes,
+                maxInFlightBytes, pingIntervalSeconds, enabled, description, policies, messagePolicies,
+                maxBufferedMessageBytes, maxSessionSeconds, null);
     }
 
     /** A definition that leaves the maximum session age to the gateway's default. */
@@ -150,12 +163,13 @@ public record RouteDefinition(
         }
         Integer buffered = f.integer("maxBufferedMessageBytes", 1, MAX_BUFFERED_MESSAGE_BYTES);
         Integer maxAge = f.integer("maxSessionSeconds", 0, MAX_SESSION_SECONDS);
+        BackendTrust backendTls = BackendTrust.read(f, backend);
         if (!f.errors().isEmpty()) {
             throw new InvalidRouteException(f.errors());
         }
         return new RouteDefinition(id, path, backend, subprotocols, connect, idle, maxBytes, inFlight, ping,
                 enabled == null || enabled, description, policies == null ? List.of() : policies,
-                messagePolicies == null ? List.of() : messagePolicies, buffered, maxAge);
+                messagePolicies == null ? List.of() : messagePolicies, buffered, maxAge, backendTls);
     }
 
     private static URI backendUri(JsonFields f, String text) {
@@ -231,8 +245,19 @@ public record RouteDefinition(
         return policies;
     }
 
-    /** The effective route: unset settings take the gateway-wide defaults. */
+    /**
+     * The effective route: unset settings take the gateway-wide defaults; the route's own trust, if any, gets a
+     * new TLS context.
+     */
     public Route compile(long version, RouteDefaults defaults) {
+        return compile(version, defaults, BackendTrust::tls);
+    }
+
+    /**
+     * The effective route, its own trust's TLS context from {@code contexts} (so that one context, and its TLS
+     * sessions, can outlive route versions that do not change the trust).
+     */
+    public Route compile(long version, RouteDefaults defaults, Function<BackendTrust, BackendTls> contexts) {
         return new Route(id, path, backend,
                 subprotocols.isEmpty() ? defaults.subprotocols() : subprotocols,
                 connectTimeoutMillis != null ? connectTimeoutMillis : defaults.connectTimeoutMillis(),
@@ -242,13 +267,14 @@ public record RouteDefinition(
                 pingIntervalSeconds != null ? pingIntervalSeconds : defaults.pingIntervalSeconds(),
                 enabled, policies, version, messagePolicies,
                 maxBufferedMessageBytes != null ? maxBufferedMessageBytes : defaults.maxBufferedMessageBytes(),
-                maxSessionSeconds != null ? maxSessionSeconds : defaults.maxSessionSeconds());
+                maxSessionSeconds != null ? maxSessionSeconds : defaults.maxSessionSeconds(),
+                backendTls == null ? null : contexts.apply(backendTls));
     }
 
     public RouteDefinition withId(String newId) {
         return new RouteDefinition(newId, path, backend, subprotocols, connectTimeoutMillis, idleTimeoutSeconds,
                 maxMessageBytes, maxInFlightBytes, pingIntervalSeconds, enabled, description, policies,
-                messagePolicies, maxBufferedMessageBytes, maxSessionSeconds);
+                messagePolicies, maxBufferedMessageBytes, maxSessionSeconds, backendTls);
     }
 
     public JsonObjectBuilder toJson() {
@@ -287,6 +313,9 @@ public record RouteDefinition(
         }
         if (maxSessionSeconds != null) {
             b.add("maxSessionSeconds", maxSessionSeconds);
+        }
+        if (backendTls != null) {
+            b.add(BackendTrust.FIELD, backendTls.toJson());
         }
         return b;
     }

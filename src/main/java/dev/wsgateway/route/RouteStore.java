@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -19,6 +20,7 @@ public final class RouteStore {
     private final SnapshotStore<StoredRoute, RouteTable> store;
     private final Supplier<List<RouteDefinition>> seeds;
     private final RouteDefaults defaults;
+    private final TrustContexts trust = new TrustContexts();
 
     public RouteStore(RecordBackend backend, RouteDefaults defaults, Supplier<List<RouteDefinition>> seeds) {
         this.defaults = defaults;
@@ -35,8 +37,15 @@ public final class RouteStore {
                         return StoredRoute.fromJson(json);
                     }
                 },
-                routes -> new RouteTable(routes.values().stream()
-                        .map(r -> r.definition().compile(r.version(), defaults)).toList()));
+                this::table);
+    }
+
+    /** Compiles a snapshot's routes; routes whose trust did not change keep its TLS context (and sessions). */
+    private RouteTable table(Map<String, StoredRoute> routes) {
+        RouteTable table = new RouteTable(routes.values().stream()
+                .map(r -> r.definition().compile(r.version(), defaults, trust::get)).toList());
+        trust.retain(routes.values().stream().map(r -> r.definition().backendTls()).filter(Objects::nonNull).toList());
+        return table;
     }
 
     /** The store underneath, for its change feed and for a cluster's refresh. */
@@ -72,7 +81,7 @@ public final class RouteStore {
 
     /** The effective route (defaults applied) with this id. */
     public Optional<Route> route(String id) {
-        return get(id).map(stored -> stored.definition().compile(stored.version(), defaults));
+        return get(id).map(stored -> stored.definition().compile(stored.version(), defaults, trust::get));
     }
 
     public Optional<StoredRoute> get(String id) {

@@ -107,16 +107,18 @@ public final class BackendConnector implements AutoCloseable {
      */
     public CompletableFuture<Session> connectAsync(URI uri, List<String> subprotocols, Map<String, List<String>> headers,
                                                    int timeoutMillis, RelaySession relay) {
-        return connectAsync(uri, subprotocols, headers, timeoutMillis, relay, null);
+        return connectAsync(uri, subprotocols, headers, timeoutMillis, relay, null, null);
     }
 
     /**
      * As {@link #connectAsync(URI, List, Map, int, RelaySession)}, with the backend connection on {@code near}
-     * (the client connection's I/O thread, so both sockets of the pair share one thread), or on the
-     * transport's own threads when it is null.
+     * (the client connection's I/O thread, so both sockets of the pair share one thread), or on the transport's
+     * own threads when it is null, and trusting {@code tls}.
+     *
+     * @param tls trust for a {@code wss://} backend (a route's own); null for the transport's
      */
     public CompletableFuture<Session> connectAsync(URI uri, List<String> subprotocols, Map<String, List<String>> headers,
-                                                   int timeoutMillis, RelaySession relay, Loop near) {
+                                                   int timeoutMillis, RelaySession relay, Loop near, BackendTls tls) {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(subprotocols)
                 .configurator(new ClientEndpointConfig.Configurator() {
@@ -129,7 +131,7 @@ public final class BackendConnector implements AutoCloseable {
         long started = System.nanoTime();
         CompletableFuture<Session> result = new CompletableFuture<>();
         CompletableFuture<Session> opening = AsyncConnect.open(transport, container, new BackendEndpoint(relay),
-                config, uri, properties, timeoutMillis, null, near);
+                config, uri, properties, timeoutMillis, tls, near);
         opening.whenComplete((session, failure) -> {
             if (failure == null) {
                 if (!result.complete(session)) {

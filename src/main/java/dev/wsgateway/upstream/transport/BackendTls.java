@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -41,14 +42,38 @@ public final class BackendTls {
         try (InputStream in = Files.newInputStream(trustStore)) {
             KeyStore store = KeyStore.getInstance(type == null || type.isBlank() ? KeyStore.getDefaultType() : type);
             store.load(in, password);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return new BackendTls(context, verifyHostname);
+            return trusting(store, verifyHostname);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot read the backend trust store " + trustStore + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Trusts exactly the certificates in PEM text (CA certificates, or a backend's own self-signed one), not the
+     * JVM's: a route's own trust. Build it once and keep it, since its TLS sessions are resumed only through it.
+     *
+     * @throws IllegalArgumentException when the text is not one or more PEM certificates ({@link PemCertificates})
+     */
+    public static BackendTls trustingPem(String pem, boolean verifyHostname) {
+        List<X509Certificate> certificates = PemCertificates.parse(pem);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < certificates.size(); i++) {
+                store.setCertificateEntry("ca-" + i, certificates.get(i));
+            }
+            return trusting(store, verifyHostname);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context for the given certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static BackendTls trusting(KeyStore store, boolean verifyHostname) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return new BackendTls(context, verifyHostname);
     }
 
     /** The JVM's default trust with hostname verification as given. */
