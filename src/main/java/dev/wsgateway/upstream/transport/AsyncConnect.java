@@ -10,9 +10,11 @@ import jakarta.websocket.WebSocketContainer;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.net.URI;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.tyrus.client.ClientProperties;
@@ -35,6 +37,7 @@ public final class AsyncConnect {
     private static final Logger LOG = Logger.getLogger(AsyncConnect.class.getName());
     private static final ComponentProviderService COMPONENTS = ComponentProviderService.createClient();
     private static final Constructor<TyrusClientEngine> ENGINE = engineConstructor();
+    private static final AtomicReferenceArray<EngineProperties> RECENT = new AtomicReferenceArray<>(8);
 
     private AsyncConnect() {
     }
@@ -65,7 +68,8 @@ public final class AsyncConnect {
      * {@code timeoutMillis}. Cancelling it (or completing it yourself) abandons the connect: a session that opens
      * anyway is closed with 1001.
      *
-     * @param properties Tyrus client properties (copied); {@link BackendTransport#PROPERTY} is not needed
+     * @param properties Tyrus client properties (copied once, see {@link #engineProperties}: the same map must not
+     *                   change); {@link BackendTransport#PROPERTY} is not needed
      * @param tls        trust for a {@code wss://} URI; null for the transport's
      */
     public static CompletableFuture<Session> open(BackendTransport transport, WebSocketContainer container,
@@ -88,8 +92,7 @@ public final class AsyncConnect {
                 result.completeExceptionally(exception);
             }
         };
-        Map<String, Object> copied = new HashMap<>(properties);
-        copied.put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis);
+        Map<String, Object> copied = engineProperties(properties, timeoutMillis);
         try {
             TyrusEndpointWrapper wrapper = new TyrusEndpointWrapper(gated, config, COMPONENTS, container,
                     uri.toString(), null, new TyrusEndpointWrapper.SessionListener() { }, null, null, null);
@@ -107,6 +110,27 @@ public final class AsyncConnect {
             }
         });
         return result;
+    }
+
+    /**
+     * The engine's properties: the caller's plus the handshake timeout, read-only. Tyrus keeps them for as long as
+     * the session lives and only reads them, so connects with the same properties (the same map: it must not
+     * change) and timeout share one copy: a few recent ones are remembered.
+     */
+    static Map<String, Object> engineProperties(Map<String, Object> properties, int timeoutMillis) {
+        int slot = (System.identityHashCode(properties) * 31 + timeoutMillis) & (RECENT.length() - 1);
+        EngineProperties recent = RECENT.get(slot);
+        if (recent != null && recent.base() == properties && recent.timeoutMillis() == timeoutMillis) {
+            return recent.properties();
+        }
+        Map<String, Object> copied = new HashMap<>(properties);
+        copied.put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis);
+        Map<String, Object> shared = Collections.unmodifiableMap(copied);
+        RECENT.set(slot, new EngineProperties(properties, timeoutMillis, shared));
+        return shared;
+    }
+
+    private record EngineProperties(Map<String, Object> base, int timeoutMillis, Map<String, Object> properties) {
     }
 
     /** Closes a session nobody waits for any more (1001). */
