@@ -33,7 +33,8 @@ public final class Direction {
     private final long maxMessageBytes;
     private final Failures failures;
     private final Object lock = new Object();
-    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    /** Usually empty (an idle pair keeps it for its whole life): starts small, grows as frames wait. */
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>(1);
     private volatile MessageHook hook = MessageHook.NONE;
     /** Held bytes the frame the hook returned replaces (source's reading thread only). */
     private long assembledBytes;
