@@ -9,6 +9,7 @@ import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.util.Collections;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ public final class AsyncConnect {
     private static final ComponentProviderService COMPONENTS = ComponentProviderService.createClient();
     private static final Constructor<TyrusClientEngine> ENGINE = engineConstructor();
     private static final AtomicReferenceArray<EngineProperties> RECENT = new AtomicReferenceArray<>(8);
+    private static final Field HANDSHAKE = handshakeField();
 
     private AsyncConnect() {
     }
@@ -51,6 +53,34 @@ public final class AsyncConnect {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.SEVERE, "ws-gateway: Tyrus's client engine cannot be created (Tyrus version changed?)", e);
             return null;
+        }
+    }
+
+    /**
+     * The engine's field holding its handshake: the upgrade request with all its headers, kept by the engine, and
+     * so by the connection, for as long as it lives, though nothing reads it after the 101. Null (nothing is let
+     * go, which costs only memory) when a Tyrus version moved it.
+     */
+    private static Field handshakeField() {
+        try {
+            Field f = TyrusClientEngine.class.getDeclaredField("clientHandShake");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "Tyrus's client engine keeps its handshake (field not found)", e);
+            return null;
+        }
+    }
+
+    /** Lets go of the engine's handshake once the session is open (Tyrus reads it only until then). */
+    static void forgetHandshake(TyrusClientEngine engine) {
+        if (HANDSHAKE == null || engine == null) {
+            return;
+        }
+        try {
+            HANDSHAKE.set(engine, null);
+        } catch (IllegalAccessException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot let go of Tyrus's handshake", e);
         }
     }
 
@@ -78,10 +108,13 @@ public final class AsyncConnect {
         check();
         CompletableFuture<Session> result = new CompletableFuture<>();
         Handshake[] handshake = new Handshake[1];
+        TyrusClientEngine[] created = new TyrusClientEngine[1];
         GatedEndpoint gated = new GatedEndpoint(endpoint, handshake);
         TyrusClientEngine.ClientHandshakeListener listener = new TyrusClientEngine.ClientHandshakeListener() {
             @Override
             public void onSessionCreated(Session session) {
+                // the engine's last use of its handshake was just before this call
+                forgetHandshake(created[0]);
                 if (!result.complete(session)) {
                     closeAbandoned(session);
                 }
@@ -97,6 +130,7 @@ public final class AsyncConnect {
             TyrusEndpointWrapper wrapper = new TyrusEndpointWrapper(gated, config, COMPONENTS, container,
                     uri.toString(), null, new TyrusEndpointWrapper.SessionListener() { }, null, null, null);
             TyrusClientEngine engine = ENGINE.newInstance(wrapper, listener, copied, uri, new DebugContext());
+            created[0] = engine; // before the transport gets it: the listener runs on the transport's thread
             synchronized (handshake) {
                 handshake[0] = transport.open(engine, timeoutMillis, tls);
             }
