@@ -14,7 +14,10 @@
 // BENCH_WARMUP_SECONDS (20 per target: 40% message load, 60% handshakes; not recorded), then handshakes in 5 s
 // slices for at least BENCH_WARMUP_MIN_SECONDS (60) in all, then until two in a row agree within 5%, up to
 // BENCH_WARMUP_MAX_SECONDS (120) in all,
-// BENCH_PROFILE (1: JFR profile of the gateway in the 50-connection 1 KiB cell after the rounds).
+// BENCH_PROFILE (1: JFR profile of the gateway in the 50-connection 1 KiB cell after the rounds),
+// BENCH_HISTOGRAM (0; 1: the idle cell also takes the gateway's class histogram of live objects before and with
+// the connections open, and writes the difference per connection by class to idle-histogram-<round>.txt;
+// BENCH_HEAPDUMP=1 also dumps the live heap with them open: idle-<round>.hprof).
 'use strict';
 const { spawn, execFileSync } = require('child_process');
 const fs = require('fs');
@@ -44,6 +47,7 @@ const HAPROXY_PID = Number(env.HAPROXY_PID || 0);
 const SCG_PID = Number(env.SCG_PID || 0);
 const STORM = Number(env.BENCH_STORM_CONNS || 5000);
 const STORM_CONCURRENCY = Number(env.BENCH_STORM_CONCURRENCY || 200);
+const HISTOGRAM = env.BENCH_HISTOGRAM === '1';
 const ONLY_CELLS = env.BENCH_CELLS ? env.BENCH_CELLS.split(',').map((x) => x.trim()).filter(Boolean) : null;
 const ONLY_TARGETS = env.BENCH_TARGETS ? env.BENCH_TARGETS.split(',').map((x) => x.trim()).filter(Boolean) : null;
 
@@ -99,6 +103,32 @@ function heapAfterGcKB(pid) {
   jcmdOf(pid, 'GC.run');
   const m = /heap\s+total \d+K, used (\d+)K/.exec(jcmdOf(pid, 'GC.heap_info'));
   return m ? Number(m[1]) : null;
+}
+// Live objects by class (`GC.class_histogram` runs a full GC first): Map name -> { n, bytes }.
+function classHistogram(pid) {
+  const out = new Map();
+  for (const line of jcmdOf(pid, 'GC.class_histogram').split('\n')) {
+    const m = /^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/.exec(line);
+    if (m) {
+      const e = out.get(m[3]) || { n: 0, bytes: 0 };
+      e.n += Number(m[1]); e.bytes += Number(m[2]); // the same name can appear once per class loader
+      out.set(m[3], e);
+    }
+  }
+  return out;
+}
+// The difference of two histograms per connection, largest first: the classes a held connection keeps alive.
+function histogramDiff(before, after, conns) {
+  const rows = [];
+  for (const [name, a] of after) {
+    const b = before.get(name) || { n: 0, bytes: 0 };
+    if (a.bytes !== b.bytes) rows.push({ name, n: (a.n - b.n) / conns, bytes: (a.bytes - b.bytes) / conns });
+  }
+  for (const [name, b] of before) if (!after.has(name)) rows.push({ name, n: -b.n / conns, bytes: -b.bytes / conns });
+  rows.sort((x, y) => y.bytes - x.bytes);
+  const total = rows.reduce((s, r) => s + r.bytes, 0);
+  return [`live heap per connection by class (${conns} connections; bytes and instances per connection): ${total.toFixed(0)} B in all`,
+    ...rows.filter((r) => Math.abs(r.bytes) >= 8).map((r) => `${r.bytes.toFixed(1).padStart(9)} B ${r.n.toFixed(2).padStart(7)}  ${r.name}`)].join('\n');
 }
 function gatewayHeapAfterGcKB() {
   return heapAfterGcKB(GATEWAY_PID);
@@ -195,13 +225,23 @@ cells.push({
     return { r, values: { handshakes: r.perSec } };
   },
 });
+let histogramSeq = 0;
 cells.push({
   name: `idle ${IDLE}`,
   async run(t) {
+    const histogram = HISTOGRAM && t.name === 'gateway' && GATEWAY_PID;
+    const histBefore = histogram ? classHistogram(GATEWAY_PID) : null;
     const before = await serverMemory(t);
     let after = null;
     const r = await runDriver({ mode: 'idle', url: `${t.base}/echo`, conns: IDLE, holdSeconds: 2, openConcurrency: 10, timeoutSeconds: 180 },
-      async () => { after = await serverMemory(t); });
+      async () => {
+        after = await serverMemory(t);
+        if (histogram) {
+          const diff = histogramDiff(histBefore, classHistogram(GATEWAY_PID), IDLE);
+          fs.writeFileSync(path.join(OUT, `idle-histogram-${++histogramSeq}.txt`), diff + '\n');
+          if (env.BENCH_HEAPDUMP === '1') jcmd('GC.heap_dump', path.join(OUT, `idle-${histogramSeq}.hprof`));
+        }
+      });
     const perConn = (k) => (before[k] != null && after && after[k] != null ? (after[k] - before[k]) / IDLE : null);
     const values = { 'idle held': r.held, 'idle open s': r.openSeconds, 'idle rss': perConn('rss') };
     if (t.name === 'gateway' || t.name === 'scg') values['idle heap'] = perConn('heap');

@@ -132,10 +132,10 @@ public class RelayEndpoint {
 
     private static void open(Session session, RelaySession relay) {
         session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
-        BooleanSupplier undertow = UndertowCloses.closing(session);
-        BooleanSupplier liberty = LibertyCloses.closing(session);
-        relay.clientOpened(new SessionPeer(session, null, relay.blockingSends(),
-                () -> undertow.getAsBoolean() || liberty.getAsBoolean()), UndertowReads.of(session));
+        // each answers false on the other's sessions: the one that applies, without a third object to ask both
+        BooleanSupplier closing = UndertowReads.isUndertow(session) ? UndertowCloses.closing(session)
+                : LibertyCloses.closing(session);
+        relay.clientOpened(new SessionPeer(session, null, relay.blockingSends(), closing), UndertowReads.of(session));
     }
 
     private static void closed(RelaySession relay, CloseReason reason) {

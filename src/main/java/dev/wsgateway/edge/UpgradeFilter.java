@@ -195,7 +195,9 @@ public class UpgradeFilter extends HttpFilter {
 
         /** Back on a container thread, in the filter. */
         void dispatched(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            answerOrUpgrade(request, response, result);
+            Result settled = result;
+            result = null; // the container keeps this listener as long as the upgraded connection lives
+            answerOrUpgrade(request, response, settled);
         }
 
         private void clientGone() {

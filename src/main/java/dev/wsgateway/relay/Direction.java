@@ -32,27 +32,15 @@ public final class Direction {
     private final Budget budget;
     private final long maxMessageBytes;
     private final Failures failures;
-    private final Object lock = new Object();
-    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    /** Usually empty (an idle pair keeps it for its whole life): starts small, grows as frames wait. */
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>(1);
+    /** The queue, private like a lock object of its own would be: one object less per direction. */
+    private final Object lock = queue;
     private volatile MessageHook hook = MessageHook.NONE;
     /** Held bytes the frame the hook returned replaces (source's reading thread only). */
     private long assembledBytes;
-    private final MessageHook.Holds holds = new MessageHook.Holds() {
-        @Override
-        public void hold(long bytes) {
-            budget.hold(bytes);
-        }
-
-        @Override
-        public void drop(long bytes) {
-            budget.unhold(bytes);
-        }
-
-        @Override
-        public void assembled(long bytes) {
-            assembledBytes += bytes;
-        }
-    };
+    /** What the hook reports about the frames it keeps back; made with the hook (most routes have none). */
+    private MessageHook.Holds holds;
     /** Null unless the direction is traced. */
     private volatile FrameTap tap;
 
@@ -98,7 +86,23 @@ public final class Direction {
 
     /** Plugs per-message policies into this direction (set before the first frame). */
     public void hook(MessageHook messageHook) {
-        this.hook = messageHook;
+        holds = new MessageHook.Holds() {
+            @Override
+            public void hold(long bytes) {
+                budget.hold(bytes);
+            }
+
+            @Override
+            public void drop(long bytes) {
+                budget.unhold(bytes);
+            }
+
+            @Override
+            public void assembled(long bytes) {
+                assembledBytes += bytes;
+            }
+        };
+        this.hook = messageHook; // after holds: the reading thread reads the hook (volatile) first
     }
 
     /** What is in the hook slot ({@link MessageHook#NONE} without message policies). */

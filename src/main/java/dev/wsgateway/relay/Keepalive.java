@@ -2,7 +2,6 @@ package dev.wsgateway.relay;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The keepalive of one pair: when each side was last heard from, and whether a ping of the gateway's own is
@@ -16,13 +15,37 @@ final class Keepalive {
     /** What to do about one side now. */
     enum Step { NOTHING, PING, GONE }
 
-    /** Indexed by {@link Side#ordinal()}; written by the sides' reading threads and the session timer. */
-    private final AtomicLongArray lastHeardNanos = new AtomicLongArray(new long[] {System.nanoTime(), System.nanoTime()});
-    private final AtomicLongArray pingSentNanos = new AtomicLongArray(2);
+    // Per side, written by the sides' reading threads and the session timer. Plain volatile fields rather than
+    // two AtomicLongArrays: every pair has one of these for its whole life.
+    private volatile long clientHeardNanos = System.nanoTime();
+    private volatile long backendHeardNanos = clientHeardNanos;
+    /** 0 when no ping of the gateway's own waits for its pong. */
+    private volatile long clientPingSentNanos;
+    private volatile long backendPingSentNanos;
 
     /** The side sent something (a frame or a pong). */
     void heard(Side side, long nowNanos) {
-        lastHeardNanos.set(side.ordinal(), nowNanos);
+        if (side == Side.CLIENT) {
+            clientHeardNanos = nowNanos;
+        } else {
+            backendHeardNanos = nowNanos;
+        }
+    }
+
+    private long lastHeardNanos(Side side) {
+        return side == Side.CLIENT ? clientHeardNanos : backendHeardNanos;
+    }
+
+    private long pingSentNanos(Side side) {
+        return side == Side.CLIENT ? clientPingSentNanos : backendPingSentNanos;
+    }
+
+    private void pingSentNanos(Side side, long nanos) {
+        if (side == Side.CLIENT) {
+            clientPingSentNanos = nanos;
+        } else {
+            backendPingSentNanos = nanos;
+        }
     }
 
     /** Whether this pong answers the gateway's own ping (then it is the gateway's, and the ping is answered). */
@@ -30,19 +53,18 @@ final class Keepalive {
         if (!applicationData.equals(ByteBuffer.wrap(PAYLOAD))) {
             return false;
         }
-        pingSentNanos.set(side.ordinal(), 0);
+        pingSentNanos(side, 0);
         return true;
     }
 
     /** The step due for {@code side} at {@code nowNanos}; PING means a ping is now counted as sent. */
     Step check(Side side, long nowNanos, long intervalNanos) {
-        int i = side.ordinal();
-        long pingSent = pingSentNanos.get(i);
+        long pingSent = pingSentNanos(side);
         if (pingSent != 0) {
             return nowNanos - pingSent > intervalNanos ? Step.GONE : Step.NOTHING;
         }
-        if (nowNanos - lastHeardNanos.get(i) >= intervalNanos) {
-            pingSentNanos.set(i, nowNanos);
+        if (nowNanos - lastHeardNanos(side) >= intervalNanos) {
+            pingSentNanos(side, nowNanos);
             return Step.PING;
         }
         return Step.NOTHING;
@@ -50,7 +72,7 @@ final class Keepalive {
 
     /** The ping due could not go (the side was busy receiving): it is not waited for, and tried next time. */
     void pingSkipped(Side side) {
-        pingSentNanos.set(side.ordinal(), 0);
+        pingSentNanos(side, 0);
     }
 
     /**

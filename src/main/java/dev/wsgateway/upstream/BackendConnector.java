@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 import org.glassfish.tyrus.core.HandshakeException;
@@ -34,6 +35,7 @@ public final class BackendConnector implements AutoCloseable {
     private final BackendSessionContainer container = new BackendSessionContainer();
     private final ClientManager manager;
     private final Map<String, Object> properties;
+    private final AtomicReferenceArray<URI> recentUris = new AtomicReferenceArray<>(64);
 
     /**
      * A connector on a transport of its own (plain threads, the JVM's default trust), closed with it.
@@ -119,19 +121,15 @@ public final class BackendConnector implements AutoCloseable {
      */
     public CompletableFuture<Session> connectAsync(URI uri, List<String> subprotocols, Map<String, List<String>> headers,
                                                    int timeoutMillis, RelaySession relay, Loop near, BackendTls tls) {
+        HandshakeHeaders handshakeHeaders = new HandshakeHeaders(headers);
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(subprotocols)
-                .configurator(new ClientEndpointConfig.Configurator() {
-                    @Override
-                    public void beforeRequest(Map<String, List<String>> request) {
-                        request.putAll(headers);
-                    }
-                })
+                .configurator(handshakeHeaders)
                 .build();
         long started = System.nanoTime();
         CompletableFuture<Session> result = new CompletableFuture<>();
         CompletableFuture<Session> opening = AsyncConnect.open(transport, container, new BackendEndpoint(relay),
-                config, uri, properties, timeoutMillis, tls, near);
+                config, recent(uri), properties, timeoutMillis, tls, near);
         opening.whenComplete((session, failure) -> {
             if (failure == null) {
                 if (!result.complete(session)) {
@@ -143,11 +141,51 @@ public final class BackendConnector implements AutoCloseable {
             }
         });
         result.whenComplete((session, failure) -> {
+            handshakeHeaders.handshakeEnded();
             if (failure != null) {
                 opening.cancel(false);
             }
         });
         return result;
+    }
+
+    /**
+     * Adds the gateway's headers to the backend's handshake request (every time Tyrus builds one: a redirect or an
+     * authentication retry builds another), and lets go of them once the connect ended: Tyrus keeps the session's
+     * config, and with it this configurator, for as long as the session lives.
+     */
+    private static final class HandshakeHeaders extends ClientEndpointConfig.Configurator {
+        private volatile Map<String, List<String>> headers;
+
+        HandshakeHeaders(Map<String, List<String>> headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public void beforeRequest(Map<String, List<String>> request) {
+            Map<String, List<String>> h = headers;
+            if (h != null) {
+                request.putAll(h);
+            }
+        }
+
+        void handshakeEnded() {
+            headers = null;
+        }
+    }
+
+    /**
+     * The URI object of a recent connect to the same URI, or this one: Tyrus keeps a session's URI, and the strings
+     * parsed from it, for as long as the session lives, and most connects of a route go to the same URI.
+     */
+    private URI recent(URI uri) {
+        int slot = uri.hashCode() & (recentUris.length() - 1);
+        URI recent = recentUris.get(slot);
+        if (recent != null && recent.toString().equals(uri.toString())) {
+            return recent;
+        }
+        recentUris.set(slot, uri);
+        return uri;
     }
 
     static BackendConnectException classify(URI uri, Throwable e, boolean timeElapsed) {

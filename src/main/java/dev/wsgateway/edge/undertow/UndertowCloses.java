@@ -31,6 +31,8 @@ public final class UndertowCloses {
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static final Executor INLINE = Runnable::run;
     private static final BooleanSupplier NEVER = () -> false;
+    private static final ClassValue<Method> EXECUTOR = UndertowReads.method("getExecutor");
+    private static final ClassValue<Method> CLOSE_FRAME_RECEIVED = UndertowReads.method("isCloseFrameReceived");
 
     private UndertowCloses() {
     }
@@ -46,7 +48,7 @@ public final class UndertowCloses {
             return INLINE;
         }
         try {
-            Executor ordered = (Executor) session.getClass().getMethod("getExecutor").invoke(session);
+            Executor ordered = (Executor) EXECUTOR.get(session.getClass()).invoke(session);
             return event -> {
                 try {
                     ordered.execute(event);
@@ -69,8 +71,8 @@ public final class UndertowCloses {
             return NEVER;
         }
         try {
-            Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
-            Method closeFrameReceived = channel.getClass().getMethod("isCloseFrameReceived");
+            Object channel = UndertowReads.channel(session);
+            Method closeFrameReceived = CLOSE_FRAME_RECEIVED.get(channel.getClass());
             return () -> {
                 try {
                     return (Boolean) closeFrameReceived.invoke(channel);

@@ -19,6 +19,13 @@ import java.util.logging.Logger;
 public final class UndertowReads implements ReadGate {
     private static final Logger LOG = Logger.getLogger(UndertowReads.class.getName());
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    /**
+     * The reflective methods, looked up once per class: a {@link Method} from {@code getMethod} is a fresh copy
+     * each time, and one kept per session cost 88 bytes each for as long as the session lived.
+     */
+    private static final ClassValue<Method> WEB_SOCKET_CHANNEL = method("getWebSocketChannel");
+    private static final ClassValue<Method> SUSPEND = method("suspendReceives");
+    private static final ClassValue<Method> RESUME = method("resumeReceives");
     private final Object channel;
     private final Method suspend;
     private final Method resume;
@@ -27,6 +34,25 @@ public final class UndertowReads implements ReadGate {
         this.channel = channel;
         this.suspend = suspend;
         this.resume = resume;
+    }
+
+    /** A public method without parameters of a class, looked up on first use (a lookup that failed throws again). */
+    static ClassValue<Method> method(String name) {
+        return new ClassValue<>() {
+            @Override
+            protected Method computeValue(Class<?> type) {
+                try {
+                    return type.getMethod(name);
+                } catch (NoSuchMethodException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    /** The session's Undertow {@code WebSocketChannel}. */
+    static Object channel(Session session) throws ReflectiveOperationException {
+        return WEB_SOCKET_CHANNEL.get(session.getClass()).invoke(session);
     }
 
     /** Whether a container's object (a session, the server container) is Undertow's. */
@@ -60,9 +86,8 @@ public final class UndertowReads implements ReadGate {
             return ReadGate.NONE;
         }
         try {
-            Object channel = session.getClass().getMethod("getWebSocketChannel").invoke(session);
-            return new UndertowReads(channel, channel.getClass().getMethod("suspendReceives"),
-                    channel.getClass().getMethod("resumeReceives"));
+            Object channel = channel(session);
+            return new UndertowReads(channel, SUSPEND.get(channel.getClass()), RESUME.get(channel.getClass()));
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (WARNED.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "ws-gateway: cannot reach Undertow's WebSocket channel (Undertow internals "

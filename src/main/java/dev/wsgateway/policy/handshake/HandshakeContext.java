@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * One upgrade request as the policies see it, and what they learn about it. The request part is
@@ -22,7 +21,7 @@ import java.util.TreeMap;
  */
 public final class HandshakeContext {
     private final Route route;
-    private final Map<String, List<String>> headers;
+    private final HeaderSet headers;
     private final String rawQuery;
     private final Map<String, List<String>> query;
     private final List<String> subprotocols;
@@ -57,10 +56,7 @@ public final class HandshakeContext {
     public HandshakeContext(Route route, Map<String, List<String>> headers, String rawQuery, List<String> subprotocols,
                             String remoteAddress, String clientAddress, boolean secure, Instant now) {
         this.route = route;
-        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((name, values) -> copy.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
-        copy.replaceAll((name, values) -> List.copyOf(values));
-        this.headers = Collections.unmodifiableMap(copy);
+        this.headers = HeaderSet.of(headers);
         this.rawQuery = rawQuery;
         this.query = parseQuery(rawQuery);
         this.backendQuery = rawQuery;

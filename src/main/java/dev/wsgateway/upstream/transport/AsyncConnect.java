@@ -9,10 +9,13 @@ import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.net.URI;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.tyrus.client.ClientProperties;
@@ -35,6 +38,8 @@ public final class AsyncConnect {
     private static final Logger LOG = Logger.getLogger(AsyncConnect.class.getName());
     private static final ComponentProviderService COMPONENTS = ComponentProviderService.createClient();
     private static final Constructor<TyrusClientEngine> ENGINE = engineConstructor();
+    private static final AtomicReferenceArray<EngineProperties> RECENT = new AtomicReferenceArray<>(8);
+    private static final Field HANDSHAKE = handshakeField();
 
     private AsyncConnect() {
     }
@@ -48,6 +53,34 @@ public final class AsyncConnect {
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.SEVERE, "ws-gateway: Tyrus's client engine cannot be created (Tyrus version changed?)", e);
             return null;
+        }
+    }
+
+    /**
+     * The engine's field holding its handshake: the upgrade request with all its headers, kept by the engine, and
+     * so by the connection, for as long as it lives, though nothing reads it after the 101. Null (nothing is let
+     * go, which costs only memory) when a Tyrus version moved it.
+     */
+    private static Field handshakeField() {
+        try {
+            Field f = TyrusClientEngine.class.getDeclaredField("clientHandShake");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "Tyrus's client engine keeps its handshake (field not found)", e);
+            return null;
+        }
+    }
+
+    /** Lets go of the engine's handshake once the session is open (Tyrus reads it only until then). */
+    static void forgetHandshake(TyrusClientEngine engine) {
+        if (HANDSHAKE == null || engine == null) {
+            return;
+        }
+        try {
+            HANDSHAKE.set(engine, null);
+        } catch (IllegalAccessException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot let go of Tyrus's handshake", e);
         }
     }
 
@@ -65,7 +98,8 @@ public final class AsyncConnect {
      * {@code timeoutMillis}. Cancelling it (or completing it yourself) abandons the connect: a session that opens
      * anyway is closed with 1001.
      *
-     * @param properties Tyrus client properties (copied); {@link BackendTransport#PROPERTY} is not needed
+     * @param properties Tyrus client properties (copied once, see {@link #engineProperties}: the same map must not
+     *                   change); {@link BackendTransport#PROPERTY} is not needed
      * @param tls        trust for a {@code wss://} URI; null for the transport's
      * @param near       the loop to connect on (see {@link BackendTransport#open(org.glassfish.tyrus.spi.ClientEngine,
      *                   int, BackendTls, Loop)}); null for the transport's own threads
@@ -77,10 +111,13 @@ public final class AsyncConnect {
         check();
         CompletableFuture<Session> result = new CompletableFuture<>();
         Handshake[] handshake = new Handshake[1];
+        TyrusClientEngine[] created = new TyrusClientEngine[1];
         GatedEndpoint gated = new GatedEndpoint(endpoint, handshake);
         TyrusClientEngine.ClientHandshakeListener listener = new TyrusClientEngine.ClientHandshakeListener() {
             @Override
             public void onSessionCreated(Session session) {
+                // the engine's last use of its handshake was just before this call
+                forgetHandshake(created[0]);
                 if (!result.complete(session)) {
                     closeAbandoned(session);
                 }
@@ -91,12 +128,12 @@ public final class AsyncConnect {
                 result.completeExceptionally(exception);
             }
         };
-        Map<String, Object> copied = new HashMap<>(properties);
-        copied.put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis);
+        Map<String, Object> copied = engineProperties(properties, timeoutMillis);
         try {
             TyrusEndpointWrapper wrapper = new TyrusEndpointWrapper(gated, config, COMPONENTS, container,
                     uri.toString(), null, new TyrusEndpointWrapper.SessionListener() { }, null, null, null);
             TyrusClientEngine engine = ENGINE.newInstance(wrapper, listener, copied, uri, new DebugContext());
+            created[0] = engine; // before the transport gets it: the listener runs on the transport's thread
             synchronized (handshake) {
                 handshake[0] = transport.open(engine, timeoutMillis, tls, near);
             }
@@ -110,6 +147,27 @@ public final class AsyncConnect {
             }
         });
         return result;
+    }
+
+    /**
+     * The engine's properties: the caller's plus the handshake timeout, read-only. Tyrus keeps them for as long as
+     * the session lives and only reads them, so connects with the same properties (the same map: it must not
+     * change) and timeout share one copy: a few recent ones are remembered.
+     */
+    static Map<String, Object> engineProperties(Map<String, Object> properties, int timeoutMillis) {
+        int slot = (System.identityHashCode(properties) * 31 + timeoutMillis) & (RECENT.length() - 1);
+        EngineProperties recent = RECENT.get(slot);
+        if (recent != null && recent.base() == properties && recent.timeoutMillis() == timeoutMillis) {
+            return recent.properties();
+        }
+        Map<String, Object> copied = new HashMap<>(properties);
+        copied.put(ClientProperties.HANDSHAKE_TIMEOUT, timeoutMillis);
+        Map<String, Object> shared = Collections.unmodifiableMap(copied);
+        RECENT.set(slot, new EngineProperties(properties, timeoutMillis, shared));
+        return shared;
+    }
+
+    private record EngineProperties(Map<String, Object> base, int timeoutMillis, Map<String, Object> properties) {
     }
 
     /** Closes a session nobody waits for any more (1001). */
