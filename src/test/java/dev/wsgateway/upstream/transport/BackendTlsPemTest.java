@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wsgateway.upstream.LoopbackServerContainerFactory;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -106,9 +105,7 @@ class BackendTlsPemTest {
     }
 
     private Server tlsServer(String keyStore) throws Exception {
-        Server server = new Server("127.0.0.1", -1, "/", Map.of(LoopbackServerContainerFactory.KEY_STORE, keyStore),
-                BackendTransportTest.Echo.class);
-        server.start();
+        Server server = BackendTransportTest.startTlsEcho(keyStore);
         toClose.add(server::stop);
         return server;
     }

@@ -445,10 +445,16 @@ class BackendTransportTest {
     }
 
     private Server tlsServer(String keyStore) throws Exception {
+        Server server = startTlsEcho(keyStore);
+        toClose.add(server::stop);
+        return server;
+    }
+
+    /** A started Tyrus server on loopback speaking TLS with the key store's certificate, echoing text at /echo. */
+    static Server startTlsEcho(String keyStore) throws Exception {
         Server server = new Server("127.0.0.1", -1, "/", Map.of(LoopbackServerContainerFactory.KEY_STORE, keyStore),
                 Echo.class);
         server.start();
-        toClose.add(server::stop);
         return server;
     }
 
