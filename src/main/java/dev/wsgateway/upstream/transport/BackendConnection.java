@@ -2,6 +2,8 @@ package dev.wsgateway.upstream.transport;
 
 import dev.wsgateway.relay.ReadGate;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -39,6 +41,8 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Reads in a row from one connection before the loop serves the others. */
     private static final int READS_PER_TURN = 8;
+    /** Tyrus's read handler's own buffer (see {@link #releaseTyrusBuffer}); null when this Tyrus has none. */
+    private static final VarHandle TYRUS_BUFFER = tyrusBuffer();
 
     enum Phase { CONNECTING, TLS, UPGRADING, OPEN, CLOSED }
 
@@ -186,6 +190,16 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
     }
 
     private void readAvailable() throws IOException {
+        try {
+            readChunks();
+        } finally {
+            if (phase == Phase.OPEN) {
+                releaseTyrusBuffer();
+            }
+        }
+    }
+
+    private void readChunks() throws IOException {
         ByteBuffer buffer = loop.buffers().read;
         for (int turn = 0; turn < READS_PER_TURN; turn++) {
             buffer.clear();
@@ -215,6 +229,38 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
             if (n < space || phase == Phase.CLOSED || (readsPaused && phase == Phase.OPEN && !draining)) {
                 return;
             }
+        }
+    }
+
+    private static VarHandle tyrusBuffer() {
+        try {
+            Class<?> handler = Class.forName("org.glassfish.tyrus.client.TyrusClientEngine$TyrusReadHandler", false,
+                    ReadHandler.class.getClassLoader());
+            return MethodHandles.privateLookupIn(handler, MethodHandles.lookup())
+                    .findVarHandle(handler, "buffer", ByteBuffer.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "Tyrus's read handler keeps its buffer (field not found)", e);
+            return null;
+        }
+    }
+
+    /**
+     * Tyrus's read handler copies what it is handed into a heap buffer of its own, and keeps that buffer, empty,
+     * until the next read: for the connection's whole life, at the largest size a frame made it grow to (one
+     * 16 MiB frame, and 16 MiB stay with the session). Once the socket is drained and Tyrus holds no partial
+     * frame, the connection lets go of it; Tyrus allocates one again, of the size it needs, on the next read.
+     */
+    private void releaseTyrusBuffer() {
+        if (TYRUS_BUFFER == null || reader == null) {
+            return;
+        }
+        try {
+            ByteBuffer kept = (ByteBuffer) TYRUS_BUFFER.get(reader);
+            if (kept != null && !kept.hasRemaining()) {
+                TYRUS_BUFFER.set(reader, (ByteBuffer) null);
+            }
+        } catch (ClassCastException | UnsupportedOperationException e) {
+            // another Tyrus read handler (not the client engine's): nothing of ours to release
         }
     }
 
@@ -643,6 +689,12 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINEST, "close_notify to a backend not sent", e);
         }
+    }
+
+    /** For tests (on the loop, or once nothing is read): the bytes Tyrus's read handler keeps, -1 for no buffer. */
+    int tyrusBuffered() {
+        ByteBuffer kept = TYRUS_BUFFER == null || reader == null ? null : (ByteBuffer) TYRUS_BUFFER.get(reader);
+        return kept == null ? -1 : kept.remaining();
     }
 
     /** For tests: how often a write did not fully go out at once. */

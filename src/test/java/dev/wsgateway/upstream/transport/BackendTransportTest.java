@@ -363,6 +363,37 @@ class BackendTransportTest {
         assertEquals(-1, asked.socket().getInputStream().read(), "the first connection stayed open");
     }
 
+    /**
+     * Tyrus keeps a partial frame in a buffer of its own between reads; once a read leaves nothing there, the
+     * connection makes it let go of the buffer (it would keep it, at its largest size, for the session's life).
+     */
+    @Test
+    void aFrameSplitAcrossReadsArrivesWholeAndTyrusKeepsNoBufferAfterIt() throws Exception {
+        RawBackend backend = raw(new RawBackend());
+        Recorder recorder = new Recorder();
+        CompletableFuture<Session> opening = open(backend.uri("/x"), recorder, 5000);
+        RawBackend.Accepted accepted = backend.accept();
+        accepted.switchProtocols(new byte[0]);
+        Session session = opening.get(5, TimeUnit.SECONDS);
+        BackendConnection connection = connectionOf(session);
+        byte[] frame = RawBackend.text("x".repeat(120));
+        int half = frame.length / 2;
+        RawBackend.write(accepted.socket().getOutputStream(), java.util.Arrays.copyOf(frame, half));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (connection.tyrusBuffered() <= 0) { // the half frame, past its header
+            assertTrue(System.nanoTime() < until, "the first half was not read: " + connection.tyrusBuffered());
+            Thread.onSpinWait();
+        }
+        assertNull(recorder.texts.poll(100, TimeUnit.MILLISECONDS), "a message from half a frame");
+        RawBackend.write(accepted.socket().getOutputStream(), java.util.Arrays.copyOfRange(frame, half, frame.length));
+        assertEquals("x".repeat(120), recorder.texts.poll(5, TimeUnit.SECONDS));
+        until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (connection.tyrusBuffered() != -1) {
+            assertTrue(System.nanoTime() < until, "Tyrus still keeps a buffer: " + connection.tyrusBuffered());
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void closingTheTransportClosesItsOpenConnectionsWhereverTheyLive() throws Exception {
         RawBackend backend = raw(new RawBackend());
