@@ -33,7 +33,7 @@ ROUTE='{"id":"bench","path":"/bench","backend":"ws://127.0.0.1:'"$BACKEND_PORT"'
 curl -s -o /dev/null -u admin:admin -H 'Content-Type: application/json' http://127.0.0.1:8280/api/admin/routes -d "$ROUTE"
 curl -s -o /dev/null -u admin:admin -X PUT -H 'Content-Type: application/json' http://127.0.0.1:8280/api/admin/routes/bench -d "$ROUTE"
 JPID=$(server_pid)
-echo "server pid $JPID; logs in $OUT; $(grep -ho 'backend connections go on [^(]*' "$OUT/wildfly.log" | tail -1)"
+echo "server pid $JPID; logs in $OUT"
 cpu() { awk '{print $14 + $15}' "/proc/$JPID/stat"; }
 ctx() { cat /proc/"$JPID"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 URL=ws://127.0.0.1:8280/ws/bench/echo
@@ -41,6 +41,7 @@ TPUT='{"mode":"tput","url":"'$URL'","conns":50,"window":4,"sizes":[1024],"warmup
 RTT='{"mode":"rtt","url":"'$URL'","size":1024,"minSamples":200,"warmupSeconds":0.3,"maxMessages":2000000,"timeoutSeconds":60'
 node bench/driver.js "$TPUT,\"seconds\":40}" > /dev/null
 node bench/driver.js "$RTT,\"seconds\":10,\"maxSeconds\":10}" > /dev/null
+grep -ho 'backend connections go on [^(]*([^)]*)' "$OUT/wildfly.log" | tail -1 # logged at the first handshake
 TICK=$(getconf CLK_TCK)
 for r in $(seq 1 "${ROUNDS:-3}"); do
   c0=$(cpu); x0=$(ctx)
