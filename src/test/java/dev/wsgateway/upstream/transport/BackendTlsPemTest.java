@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
@@ -111,17 +110,7 @@ class BackendTlsPemTest {
     }
 
     private static SSLHandshakeException handshakeFailure(CompletableFuture<Session> opening) throws Exception {
-        try {
-            Session s = opening.get(10, TimeUnit.SECONDS);
-            throw new AssertionError("connected: " + s);
-        } catch (ExecutionException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof SSLHandshakeException h) {
-                    return h;
-                }
-            }
-            throw new AssertionError("no SSLHandshakeException in " + e, e);
-        }
+        return BackendTransportTest.cause(BackendTransportTest.failure(opening), SSLHandshakeException.class);
     }
 
     private static Path resource(String name) {

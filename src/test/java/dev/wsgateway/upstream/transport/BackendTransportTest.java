@@ -489,7 +489,7 @@ class BackendTransportTest {
         return server;
     }
 
-    private static ExecutionException failure(CompletableFuture<Session> opening) throws Exception {
+    static ExecutionException failure(CompletableFuture<Session> opening) throws Exception {
         try {
             Session s = opening.get(10, TimeUnit.SECONDS);
             throw new AssertionError("connected: " + s);
@@ -498,7 +498,7 @@ class BackendTransportTest {
         }
     }
 
-    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+    static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
