@@ -142,8 +142,12 @@ public final class AsyncConnect {
             return result;
         }
         result.whenComplete((session, failure) -> {
-            if (failure != null) {
-                handshake[0].abort(); // a no-op when the handshake itself failed
+            Handshake h;
+            synchronized (handshake) {
+                h = handshake[0];
+            }
+            if (failure != null && h != null) {
+                h.abort(); // a no-op when the handshake itself failed; null once the session opened
             }
         });
         return result;
@@ -194,6 +198,7 @@ public final class AsyncConnect {
             Handshake h;
             synchronized (handshake) {
                 h = handshake[0];
+                handshake[0] = null; // the session lives on; the handshake is over
             }
             if (h != null && h.connection() != null) {
                 session.getUserProperties().put(BackendTransport.READ_GATE, h.connection());

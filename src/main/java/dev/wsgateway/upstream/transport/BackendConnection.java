@@ -62,9 +62,10 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
     private final Loop loop;
     /** The socket, from before the connect starts (set once, then only read). */
     private volatile Wire wire;
-    private final Handshake handshake;
+    /** The handshake that opened this connection, until it is open (loop only): nothing needs it after. */
+    private Handshake handshake;
+    private final BackendTransport transport;
     private final SSLEngine tls;
-    private final BufferPool pool;
     /** The upgrade request's bytes, until they are handed to the socket. */
     private ByteBuffer request;
     private final ReentrantLock lock = new ReentrantLock();
@@ -82,12 +83,14 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
     private Connection tyrus;
     /** A partial TLS record read but not yet decryptable (loop only). */
     private ByteBuffer partialRecord;
+    /** The deadline of a close that waits for the backend's FIN (loop only). */
+    private Loop.Timer linger;
 
-    BackendConnection(Loop loop, Handshake handshake, SSLEngine tls, BufferPool pool, ByteBuffer request) {
+    BackendConnection(Loop loop, Handshake handshake, BackendTransport transport, SSLEngine tls, ByteBuffer request) {
         this.loop = loop;
         this.handshake = handshake;
+        this.transport = transport;
         this.tls = tls;
-        this.pool = pool;
         this.request = request;
     }
 
@@ -154,6 +157,7 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
                 return;
             }
             phase = Phase.OPEN;
+            handshake = null; // read only before OPEN
             updateInterest();
         } finally {
             lock.unlock();
@@ -205,7 +209,7 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
             buffer.clear();
             if (partialRecord != null) {
                 buffer.put(partialRecord.flip());
-                pool.give(partialRecord);
+                transport.pool().give(partialRecord);
                 partialRecord = null;
             }
             int space = buffer.remaining();
@@ -325,6 +329,7 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
         if (!net.hasRemaining()) {
             return;
         }
+        BufferPool pool = transport.pool();
         ByteBuffer keep = net.remaining() <= pool.size() ? pool.take() : ByteBuffer.allocate(net.remaining());
         keep.put(net);
         partialRecord = keep;
@@ -525,13 +530,13 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
                         return false;
                     }
                 }
-                pool.give(p.sealed);
+                transport.pool().give(p.sealed);
                 p.sealed = null;
             }
             if (p.wrapped && !p.data.hasRemaining()) {
                 return true;
             }
-            ByteBuffer sealed = pool.take();
+            ByteBuffer sealed = transport.pool().take();
             SSLEngineResult result = tls.wrap(p.data, sealed);
             p.wrapped = true;
             sealed.flip();
@@ -618,7 +623,11 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
         } finally {
             lock.unlock();
         }
-        loop.execute(() -> loop.schedule(System.nanoTime() + LINGER_NANOS, this::closeNow));
+        loop.execute(() -> {
+            if (phase != Phase.CLOSED) { // else closed meanwhile: releaseBuffers has run or is queued behind
+                linger = loop.schedule(System.nanoTime() + LINGER_NANOS, this::closeNow);
+            }
+        });
     }
 
     /**
@@ -657,11 +666,11 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
         } finally {
             lock.unlock();
         }
-        handshake.closed(this);
+        transport.forget(this);
         IOException closed = new IOException("the backend connection closed before this was written");
         for (Pending p : dropped) {
             if (p.sealed != null) {
-                pool.give(p.sealed);
+                transport.pool().give(p.sealed);
             }
             if (p.handler != null) {
                 p.handler.failed(closed);
@@ -671,8 +680,12 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
     }
 
     private void releaseBuffers() {
+        if (linger != null) {
+            linger.cancel(); // it holds this connection, and so the whole session, until its time
+            linger = null;
+        }
         if (partialRecord != null) {
-            pool.give(partialRecord);
+            transport.pool().give(partialRecord);
             partialRecord = null;
         }
     }
@@ -681,11 +694,11 @@ final class BackendConnection extends Writer implements ReadGate, Wire.Events {
     private void sendCloseNotify() {
         try {
             tls.closeOutbound();
-            ByteBuffer sealed = pool.take();
+            ByteBuffer sealed = transport.pool().take();
             tls.wrap(EMPTY.duplicate(), sealed);
             sealed.flip();
             wire.write(sealed);
-            pool.give(sealed);
+            transport.pool().give(sealed);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINEST, "close_notify to a backend not sent", e);
         }

@@ -75,9 +75,9 @@ public final class Handshake implements ClientEngine.TimeoutHandler {
         if (address.isUnresolved()) {
             throw new UnknownHostException(host);
         }
-        BackendConnection connection = new BackendConnection(loop, this,
+        BackendConnection connection = new BackendConnection(loop, this, transport,
                 secure ? (tls != null ? tls : transport.defaultTls()).engine(host, port) : null,
-                transport.pool(), UpgradeMessages.request(request));
+                UpgradeMessages.request(request));
         current = connection;
         transport.track(connection);
         if (finished.get()) {
@@ -129,11 +129,6 @@ public final class Handshake implements ClientEngine.TimeoutHandler {
                 connection.closeNow();
             }
         }
-    }
-
-    /** A connection of this handshake closed (for good: it is no longer the transport's to close). */
-    void closed(BackendConnection connection) {
-        transport.forget(connection);
     }
 
     /** A connection of this handshake failed before the upgrade; reported once, later ones are ignored. */

@@ -36,17 +36,24 @@ final class IoLoop implements Loop, Runnable {
     /** Something due at a time, run on the loop. */
     static final class Deadline implements Comparable<Deadline>, Timer {
         final long atNanos;
-        final Runnable action;
-        boolean cancelled;
+        /**
+         * Null once cancelled: a cancelled deadline stays queued until its time, and must not keep what its
+         * action refers to (a closed connection and all of its session) alive until then.
+         */
+        Runnable action;
 
         Deadline(long atNanos, Runnable action) {
             this.atNanos = atNanos;
             this.action = action;
         }
 
+        boolean cancelled() {
+            return action == null;
+        }
+
         @Override
         public void cancel() {
-            cancelled = true; // read on the loop only: callers are on the loop (see schedule)
+            action = null; // read on the loop only: callers are on the loop (see schedule)
         }
 
         @Override
@@ -182,7 +189,7 @@ final class IoLoop implements Loop, Runnable {
             return -1;
         }
         Deadline next;
-        while ((next = deadlines.peek()) != null && next.cancelled) {
+        while ((next = deadlines.peek()) != null && next.cancelled()) {
             deadlines.poll();
         }
         if (next == null) {
@@ -195,11 +202,12 @@ final class IoLoop implements Loop, Runnable {
     private void runDeadlines() {
         long now = System.nanoTime();
         Deadline d;
-        while ((d = deadlines.peek()) != null && (d.cancelled || d.atNanos - now <= 0)) {
+        while ((d = deadlines.peek()) != null && (d.cancelled() || d.atNanos - now <= 0)) {
             deadlines.poll();
-            if (!d.cancelled) {
+            Runnable action = d.action;
+            if (action != null) {
                 try {
-                    d.action.run();
+                    action.run();
                 } catch (RuntimeException | Error e) {
                     LOG.log(Level.WARNING, name + ": a deadline's action failed", e);
                 }

@@ -22,6 +22,8 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.io.DataInputStream;
 import java.io.InputStream;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -392,6 +394,30 @@ class BackendTransportTest {
             assertTrue(System.nanoTime() < until, "Tyrus still keeps a buffer: " + connection.tyrusBuffered());
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void aClosedConnectionIsNotKeptAliveByItsLingerDeadline() throws Exception {
+        RawBackend backend = raw(new RawBackend());
+        Recorder recorder = new Recorder();
+        CompletableFuture<Session> opening = open(backend.uri("/x"), recorder, 5000);
+        RawBackend.Accepted accepted = backend.accept();
+        accepted.switchProtocols(new byte[0]);
+        Session session = opening.get(5, TimeUnit.SECONDS);
+        ReferenceQueue<BackendConnection> collected = new ReferenceQueue<>();
+        WeakReference<BackendConnection> connection = new WeakReference<>(connectionOf(session), collected);
+        session.close(); // Tyrus writes its close frame and closes: the connection waits (lingers) for the FIN
+        accepted.socket().close(); // ... which comes at once
+        assertNotNull(recorder.closes.poll(5, TimeUnit.SECONDS), "no close reported");
+        opening = null;
+        session = null;
+        // the linger deadline is 5 s; a connection it still held would outlive this wait
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (connection.get() != null && System.nanoTime() < until) {
+            System.gc();
+            collected.remove(100);
+        }
+        assertNull(connection.get(), "the closed connection is still reachable (from its linger deadline?)");
     }
 
     @Test
