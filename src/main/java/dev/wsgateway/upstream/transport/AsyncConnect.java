@@ -40,6 +40,7 @@ public final class AsyncConnect {
     private static final Constructor<TyrusClientEngine> ENGINE = engineConstructor();
     private static final AtomicReferenceArray<EngineProperties> RECENT = new AtomicReferenceArray<>(8);
     private static final Field HANDSHAKE = handshakeField();
+    private static final TyrusEndpointWrapper.SessionListener NO_SESSION_LISTENER = new TyrusEndpointWrapper.SessionListener() { };
 
     private AsyncConnect() {
     }
@@ -131,7 +132,8 @@ public final class AsyncConnect {
         Map<String, Object> copied = engineProperties(properties, timeoutMillis);
         try {
             TyrusEndpointWrapper wrapper = new TyrusEndpointWrapper(gated, config, COMPONENTS, container,
-                    uri.toString(), null, new TyrusEndpointWrapper.SessionListener() { }, null, null, null);
+                    uri.toString(), null, NO_SESSION_LISTENER, null, null, null);
+            SharedWrapperParts.share(wrapper, config);
             TyrusClientEngine engine = ENGINE.newInstance(wrapper, listener, copied, uri, new DebugContext());
             created[0] = engine; // before the transport gets it: the listener runs on the transport's thread
             synchronized (handshake) {
