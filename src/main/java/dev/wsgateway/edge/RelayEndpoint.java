@@ -1,6 +1,7 @@
 package dev.wsgateway.edge;
 
 import dev.wsgateway.edge.liberty.LibertyCloses;
+import dev.wsgateway.edge.tyrus.TyrusCloses;
 import dev.wsgateway.edge.undertow.UndertowCloses;
 import dev.wsgateway.edge.undertow.UndertowReads;
 import dev.wsgateway.relay.CloseCodes;
@@ -132,9 +133,9 @@ public class RelayEndpoint {
 
     private static void open(Session session, RelaySession relay) {
         session.setMaxIdleTimeout(0); // idle timeouts are the relay's, per route
-        // each answers false on the other's sessions: the one that applies, without a third object to ask both
+        // each answers false on the others' sessions: the one that applies, without another object to ask them
         BooleanSupplier closing = UndertowReads.isUndertow(session) ? UndertowCloses.closing(session)
-                : LibertyCloses.closing(session);
+                : TyrusCloses.isTyrus(session) ? TyrusCloses.closing(session) : LibertyCloses.closing(session);
         relay.clientOpened(new SessionPeer(session, null, relay.blockingSends(), closing), UndertowReads.of(session));
     }
 

@@ -25,12 +25,6 @@ class LastMessagesIT extends GatewayTestBase {
     private static final int ROUNDS = Integer.getInteger("gateway.it.last-messages.rounds", 40);
     private static final int MESSAGES = 10;
     private static final int CONCURRENT_CLIENTS = 50;
-    /**
-     * Payara Micro: every message arrives, but in a few rounds of binary messages the backend gets
-     * {@code 1001 client went away} instead of the client's close (an open bug, docs/compatibility.md).
-     */
-    private static final boolean CLOSE_CODE_SOMETIMES_LOST = "payara".equals(System.getProperty("arquillian.launch"));
-
     /** The texts the client sends in one round: {@code 1:xxx...} to {@code 10:xxx...}, 1000 characters each. */
     private static List<String> texts() {
         List<String> texts = new ArrayList<>();
@@ -100,12 +94,6 @@ class LastMessagesIT extends GatewayTestBase {
     private static String verdict(long session, List<String> messages) throws Exception {
         List<String> recorded = recorded(RecordingBackend.receivedUntilClosed(session));
         if (recorded.equals(expected(messages))) {
-            return null;
-        }
-        List<String> codeLost = new ArrayList<>(messages);
-        codeLost.add("close 1001 client went away");
-        if (CLOSE_CODE_SOMETIMES_LOST && recorded.equals(codeLost)) {
-            System.out.println("backend session " + session + ": every message, then 1001 (the known Payara bug)");
             return null;
         }
         return "backend session " + session + " recorded " + shorten(recorded);
