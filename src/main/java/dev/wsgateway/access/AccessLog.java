@@ -26,7 +26,9 @@ public final class AccessLog {
     /** Logs the session's line; pairs that were never upgraded are failed handshakes and get none. */
     public static void sessionEnded(RelaySession s) {
         if (s.opened() && LOG.isLoggable(Level.INFO)) {
-            LOG.info(line(s, Instant.now()));
+            // the source named: a log manager that would otherwise find it by walking the stack (JBoss LogManager
+            // does, for handlers that ask: 2.6% of WildFly's CPU in a handshake benchmark) need not
+            LOG.logp(Level.INFO, AccessLog.class.getName(), "sessionEnded", line(s, Instant.now()));
         }
     }
 
