@@ -116,6 +116,14 @@ public class GatewaySettings {
     }
 
     /**
+     * With {@link #backendColocate} on Undertow: whether the upgrade of a handshake whose backend answered on the
+     * client's I/O thread runs there too, rather than on a worker thread.
+     */
+    public boolean handshakeUpgradeOnIoThread() {
+        return config.getOptionalValue("gateway.handshake.upgrade-on-io-thread", Boolean.class).orElse(true);
+    }
+
+    /**
      * Trust for {@code wss://} backends: the trust store file if {@code gateway.backend.tls.trust-store} is set,
      * else the JVM's default; hostnames verified unless {@code gateway.backend.tls.verify-hostname=false}.
      */

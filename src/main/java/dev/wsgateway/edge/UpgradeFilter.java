@@ -4,6 +4,7 @@ import dev.wsgateway.edge.Handshake.Ready;
 import dev.wsgateway.edge.Handshake.Rejected;
 import dev.wsgateway.edge.Handshake.Result;
 import dev.wsgateway.edge.HandshakeOutcomes.Outcome;
+import dev.wsgateway.edge.undertow.IoThreadDispatch;
 import dev.wsgateway.edge.undertow.UndertowLoops;
 import dev.wsgateway.edge.undertow.UndertowReads;
 import dev.wsgateway.config.GatewaySettings;
@@ -81,6 +82,8 @@ public class UpgradeFilter extends HttpFilter {
     private boolean asyncUpgrade;
     /** On Undertow, unless turned off: backend connections on their clients' I/O threads. */
     private UndertowLoops colocated;
+    /** With colocation, unless turned off: the upgrade on the client's I/O thread, where the backend answered. */
+    private boolean upgradeOnIoThread;
 
     @Override
     public void init() {
@@ -92,6 +95,7 @@ public class UpgradeFilter extends HttpFilter {
                     + UndertowReads.handlerThreads(container));
             if (settings.backendColocate()) {
                 colocated = new UndertowLoops();
+                upgradeOnIoThread = settings.handshakeUpgradeOnIoThread();
             }
             LOG.info(colocated != null
                     ? "ws-gateway: backend connections go on their clients' I/O threads (gateway.backend.colocate)"
@@ -127,7 +131,7 @@ public class UpgradeFilter extends HttpFilter {
         }
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(Handshake.MAX_WAIT_MILLIS + 5_000); // a belt: the result always comes before
-        Waiting w = new Waiting(async);
+        Waiting w = new Waiting(async, upgradeOnIoThread ? IoThreadDispatch.currentExchange() : null);
         async.addListener(w);
         result.thenAccept(w::settled);
     }
@@ -169,11 +173,14 @@ public class UpgradeFilter extends HttpFilter {
      */
     private final class Waiting implements AsyncListener {
         private final AsyncContext async;
+        /** Undertow's exchange when the upgrade may run on its I/O thread ({@link IoThreadDispatch}), else null. */
+        private final Object exchange;
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile Result result;
 
-        Waiting(AsyncContext async) {
+        Waiting(AsyncContext async, Object exchange) {
             this.async = async;
+            this.exchange = exchange;
         }
 
         /** On the thread that completed the backend connect. */
@@ -182,7 +189,11 @@ public class UpgradeFilter extends HttpFilter {
             if (ended.compareAndSet(false, true)) {
                 try {
                     async.getRequest().setAttribute(WAITING, this);
-                    async.dispatch();
+                    if (exchange != null && settled instanceof Ready) {
+                        IoThreadDispatch.dispatch(async, exchange);
+                    } else {
+                        async.dispatch();
+                    }
                 } catch (IllegalStateException e) {
                     // the container ended the request without telling the listener: nobody to answer
                     LOG.log(Level.FINE, "a waiting handshake's request ended before its backend answered", e);
